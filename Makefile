@@ -1,0 +1,56 @@
+# Developer entry points. `make` alone lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Only the directories that exist: api/ and scripts/ arrive over time.
+TYPED_DIRS := $(wildcard registry api scripts)
+
+.PHONY: help install build test lint demo gas bench clean distclean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules (only what changed)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: install ## compile the contracts into build/contracts
+	$(BIN)/python scripts/build_contracts.py
+
+lint: install ## ruff and mypy --strict
+	$(BIN)/ruff check .
+	$(if $(TYPED_DIRS),$(BIN)/mypy $(TYPED_DIRS))
+
+test: build ## lint, type-check, then run the whole test suite
+	$(BIN)/ruff check .
+	$(if $(TYPED_DIRS),$(BIN)/mypy $(TYPED_DIRS))
+	$(BIN)/pytest -q
+
+demo: build ## run the end-to-end demo on a local chain
+	$(BIN)/datarights demo
+
+gas: build ## gas used per registry operation
+	$(BIN)/python scripts/gas_report.py
+
+bench: build ## registration throughput benchmark
+	$(BIN)/python scripts/bench_registration.py
+
+clean: ## remove build output and tool caches (keeps .venv, node_modules and .datarights)
+	rm -rf build test-artifacts .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean ## also remove .venv, node_modules and the local chain data in .datarights
+	rm -rf $(VENV) node_modules .datarights

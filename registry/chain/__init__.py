@@ -1,0 +1,1 @@
+"""Chain layer: compiling contracts, running a local node, talking to the chain."""
