@@ -47,6 +47,7 @@ def test_anvil_state_survives_a_restart(tmp_path: Path) -> None:
         assert w3.eth.get_transaction_count(sender) == 1
         assert w3.eth.block_number == receipt["blockNumber"]
         assert w3.eth.get_block(receipt["blockNumber"])["hash"] == receipt["blockHash"]
+        assert w3.eth.get_transaction_receipt(tx_hash)["blockHash"] == receipt["blockHash"]
 
 
 def test_start_refuses_a_port_another_node_answers_on(
