@@ -23,10 +23,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# The lock file omits the other platforms' optional anvil binaries, which strict `npm ci`
-# rejects; `npm install --no-save` then installs the same locked versions without rewriting it.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
+	npm ci --no-audit --no-fund
 	touch $@
 
 build: install ## compile the contracts into build/contracts
