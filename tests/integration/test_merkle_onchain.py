@@ -2,6 +2,7 @@
 
 import hashlib
 import random
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,20 @@ from registry.commitments import (
 
 pytestmark = pytest.mark.integration
 
-HARNESS_DIR = Path(__file__).resolve().parents[1] / "contracts"
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+HARNESS = Path(__file__).resolve().parents[1] / "contracts" / "MerkleHarness.sol"
 
 
 @pytest.fixture(scope="module")
 def harness(w3: Web3, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    # A fresh build directory: the compile cache is keyed on the harness source only,
-    # so a stale entry could hide a change to the imported library.
-    artifacts = compile_contracts(HARNESS_DIR, tmp_path_factory.mktemp("merkle-build"))
+    # Only the harness is compiled (other test contracts live next to it), and into a
+    # fresh build directory: the compile cache is keyed on the harness source only, so a
+    # stale entry could hide a change to the imported library.
+    source_dir = tmp_path_factory.mktemp("merkle-src")
+    shutil.copy(HARNESS, source_dir / HARNESS.name)
+    artifacts = compile_contracts(
+        source_dir, tmp_path_factory.mktemp("merkle-build"), node_modules=NODE_MODULES
+    )
     artifact = artifacts["MerkleHarness"]
     factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
     tx_hash = factory.constructor().transact({"from": w3.eth.accounts[0]})
