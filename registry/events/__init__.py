@@ -1,0 +1,1 @@
+"""Registry events: decoding raw logs into typed events, without touching contract storage."""
