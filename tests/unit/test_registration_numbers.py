@@ -8,7 +8,9 @@ from registry.registration_numbers import parse_registration_number, registratio
 def test_registration_number_uses_china_standard_time_year() -> None:
     # 2026-12-31 17:00 UTC is already 2027-01-01 01:00 in Beijing.
     ts = int(datetime(2026, 12, 31, 17, 0, tzinfo=UTC).timestamp())
-    assert registration_number(chain_id=31337, registered_at=ts, sequence=42) == "DR-31337-2027-000042"
+    assert (
+        registration_number(chain_id=31337, registered_at=ts, sequence=42) == "DR-31337-2027-000042"
+    )
 
 
 def test_registration_number_roundtrip_and_wide_sequences() -> None:
