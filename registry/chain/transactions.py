@@ -299,15 +299,18 @@ class TxSender:
         for attempt in range(2):
             nonce = self._take_nonce()
             raw = self._sign(to, data, gas=gas, fees=fees, nonce=nonce)
-            try:
-                tx_hash = str(self._rpc("eth_sendRawTransaction", ["0x" + raw.hex()]))
-            except RpcError as exc:
+            response = self._provider.make_request(
+                RPCEndpoint("eth_sendRawTransaction"), ["0x" + raw.hex()]
+            )
+            tx_hash = _sent_hash(response)
+            if tx_hash is None:
                 # The nonce was not used (or was wrong): never leave a gap behind.
                 self.resync_nonce()
+                exc = RpcError("eth_sendRawTransaction", response["error"])
                 if attempt == 0 and _is_nonce_error(exc):
                     logger.warning("nonce rejected nonce=%d reason=%s; resynced", nonce, exc)
                     continue
-                raise
+                raise exc
             logger.debug("tx sent hash=%s nonce=%d", tx_hash, nonce)
             return tx_hash
         raise AssertionError("unreachable")
@@ -315,7 +318,16 @@ class TxSender:
     def _send_raw_batch(self, raw: Sequence[bytes]) -> list[str]:
         calls = [("eth_sendRawTransaction", ["0x" + tx.hex()]) for tx in raw]
         responses = self._rpc_batch(calls)
-        rejected = [(i, r["error"]) for i, r in enumerate(responses) if "error" in r]
+        # Hardhat serves a batch concurrently and, when automining, refuses a nonce ahead of
+        # the account's: those (always a suffix in nonce order) are sent again one by one.
+        for index, response in enumerate(responses):
+            if "error" in response and _is_future_nonce(response["error"]):
+                responses[index] = dict(
+                    self._provider.make_request(
+                        RPCEndpoint("eth_sendRawTransaction"), calls[index][1]
+                    )
+                )
+        rejected = [(i, r["error"]) for i, r in enumerate(responses) if not _sent_hash(r)]
         if rejected:
             self.resync_nonce()
             index, error = rejected[0]
@@ -324,7 +336,7 @@ class TxSender:
                 f"first #{index}: {error.get('message')}; transactions after a rejected "
                 "nonce stay queued in the node until that nonce is used"
             )
-        return [str(response["result"]) for response in responses]
+        return [str(_sent_hash(response)) for response in responses]
 
     # --- receipts and failures ------------------------------------------------------------
 
@@ -424,6 +436,24 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 def _is_nonce_error(exc: RpcError) -> bool:
     message = exc.message.lower()
     return any(marker in message for marker in _NONCE_ERROR_MARKERS)
+
+
+def _sent_hash(response: Mapping[str, Any]) -> str | None:
+    """Hash of a transaction the node accepted, else None.
+
+    Hardhat, when automining, answers with an error for a transaction that was mined but
+    reverted; the error then carries the hash, and the receipt tells the rest.
+    """
+    if "result" in response:
+        return str(response["result"])
+    data = response.get("error", {}).get("data")
+    if isinstance(data, Mapping) and data.get("txHash"):
+        return str(data["txHash"])
+    return None
+
+
+def _is_future_nonce(error: Mapping[str, Any]) -> bool:
+    return "nonce too high" in str(error.get("message", "")).lower()
 
 
 def _error_as_exception(

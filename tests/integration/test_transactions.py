@@ -10,6 +10,7 @@ from web3 import Web3
 
 from registry.chain.compiler import ContractArtifact, compile_contracts
 from registry.chain.keys import dev_account
+from registry.chain.node import LocalNode
 from registry.chain.reverts import ContractRevert, ErrorRevert, PanicRevert, error_table
 from registry.chain.transactions import (
     TransactionBatchError,
@@ -201,3 +202,27 @@ def test_send_many_reports_which_transaction_reverted(sender: TxSender, probe: s
 
 def test_send_many_of_nothing_sends_nothing(sender: TxSender) -> None:
     assert sender.send_many([]) == []
+
+
+@pytest.mark.hardhat
+def test_send_many_on_hardhat_reports_reverts_and_crosses_batches(
+    hardhat_node: LocalNode, probe_artifacts: dict[str, ContractArtifact]
+) -> None:
+    # Hardhat serves a batch concurrently and refuses queued nonces while automining.
+    sender = TxSender(
+        Web3(Web3.HTTPProvider(hardhat_node.url)),
+        dev_account(SENDER_INDEX),
+        errors=error_table(probe_artifacts),
+    )
+    probe = deploy_probe(sender, probe_artifacts)
+    values = [*range(1, 250), 5_000_000, 7]
+
+    with pytest.raises(TransactionBatchError) as raised:
+        sender.send_many([(probe, store(value), 80_000) for value in values])
+
+    (failure,) = raised.value.failures
+    assert failure.index == 249
+    assert type(failure.revert).__name__ == "ProbeValueTooLarge"
+    assert len(raised.value.receipts) == 251
+    assert read_uint(sender, probe, "count") == 250
+    assert read_uint(sender, probe, "value") == 7
