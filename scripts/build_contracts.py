@@ -4,6 +4,7 @@ import logging
 import sys
 
 from registry.chain.compiler import EIP170_RUNTIME_LIMIT, compile_contracts
+from registry.chain.reverts import write_error_module
 from registry.config import Settings
 from registry.errors import RegistryError
 
@@ -30,8 +31,8 @@ def main() -> int:
                 f"of {EIP170_RUNTIME_LIMIT:,}; it cannot be deployed on mainnet",
                 file=sys.stderr,
             )
-    # HOOK(revert-errors): regenerate the Python exception module from the ABIs here,
-    # e.g. `write_error_module(artifacts)`, so every Solidity custom error has a class.
+    if write_error_module(artifacts):
+        print("regenerated registry/chain/contract_errors.py from the contract ABIs")
     return 0
 
 
