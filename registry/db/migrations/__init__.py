@@ -1,0 +1,1 @@
+"""Alembic migrations of the mirror's schema, run programmatically (no alembic.ini)."""
