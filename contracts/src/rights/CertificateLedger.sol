@@ -28,6 +28,9 @@ abstract contract CertificateLedger is RightsBase {
 
     mapping(uint256 objectionId => Objection) private _objections;
     uint256 private _objectionCount;
+    /// @dev The latest holding certificate applied for on each asset. The holding right is one per
+    /// asset: whoever holds it (after transfers too), nobody else may apply for it while it is live.
+    mapping(bytes32 asset => uint256 certificateId) private _holdingCertificate;
     bytes32 private transient _transferReason;
 
     /// @notice Apply for a certificate of `right` on `asset` in the caller's name; the public notice
@@ -43,6 +46,7 @@ abstract contract CertificateLedger is RightsBase {
         AssetCore storage core = _requireUsableAsset(asset);
         if (_ownershipDisputes[asset] != 0) revert OwnershipDisputeOpen(asset);
         if (right == Right.Operating && _isPublicResource(core)) revert OperatingRightOnPublicResource(asset);
+        GOVERNANCE.requireTradable(core.grade, core.category, core.domain);
         uint256 existing = _liveCertificate(asset, right, msg.sender);
         if (existing != 0) revert CertificateExists(asset, right, msg.sender, existing);
         _checkApplicant(core, asset, right, basisGrant);
@@ -60,6 +64,7 @@ abstract contract CertificateLedger is RightsBase {
         });
         _certificates[certificateId] = c;
         _certificateByKey[_certificateKey(asset, right, msg.sender)] = certificateId;
+        if (right == Right.Holding) _holdingCertificate[asset] = certificateId;
         if (basisGrant != 0) _dependents[_authNode(AuthKind.Grant, basisGrant)].push(_authNode(AuthKind.Certificate, certificateId));
         _mint(msg.sender, certificateId);
         emit CertificateApplied(certificateId, asset, msg.sender, c);
@@ -139,7 +144,11 @@ abstract contract CertificateLedger is RightsBase {
     function renewCertificate(uint256 certificateId, uint40 validUntil, bytes32 reasonHash) external {
         _checkRole(Roles.REGISTRAR);
         Certificate storage c = _requireStatus(certificateId, CertificateStatus.Active);
+        // An expired certificate no longer holds its (asset, right, holder) slot; reviving it could
+        // leave two live certificates for one slot. The holder applies afresh instead.
+        if (block.timestamp >= c.validUntil) revert CertificateExpired(certificateId, c.validUntil);
         _requireUnfrozen(certificateId, c.asset);
+        _requireBasisUnfrozen(c);
         if (validUntil <= c.validUntil || validUntil <= block.timestamp) revert TermInvalid(c.validUntil, validUntil);
         _checkWithinBasis(c, validUntil);
         c.validUntil = validUntil;
@@ -155,6 +164,11 @@ abstract contract CertificateLedger is RightsBase {
         Certificate storage c = _requireCertificate(certificateId);
         if (c.status == CertificateStatus.Active) {
             if (validUntil <= c.issuedAt) revert TermInvalid(c.issuedAt, validUntil);
+            // A correction that extends the term is a renewal: frozen subjects cannot have it.
+            if (validUntil > c.validUntil) {
+                _requireUnfrozen(certificateId, c.asset);
+                _requireBasisUnfrozen(c);
+            }
             _checkWithinBasis(c, validUntil);
             c.validUntil = validUntil;
         } else if (c.status != CertificateStatus.Notice) {
@@ -170,6 +184,7 @@ abstract contract CertificateLedger is RightsBase {
     function cancelCertificate(uint256 certificateId, bytes32 reasonHash) external {
         Certificate storage c = _requireCertificate(certificateId);
         if (_ownerOf(certificateId) != msg.sender) _checkRole(Roles.REGISTRAR);
+        else if (!GOVERNANCE.hasRole(Roles.REGISTRAR, msg.sender)) GOVERNANCE.requireActiveParty(msg.sender);
         if (c.status != CertificateStatus.Notice && c.status != CertificateStatus.Active) {
             revert CertificateStatusInvalid(certificateId, c.status);
         }
@@ -200,6 +215,7 @@ abstract contract CertificateLedger is RightsBase {
         if (c.basisGrant != 0) revert GrantBasedRightNotTransferable(tokenId);
         _requireUnfrozen(tokenId, c.asset);
         _requireUsableAsset(c.asset);
+        GOVERNANCE.requireActiveParty(from);
         GOVERNANCE.requireActiveParty(to);
         uint256 existing = _liveCertificate(c.asset, c.right, to);
         if (existing != 0) revert CertificateExists(c.asset, c.right, to, existing);
@@ -213,11 +229,16 @@ abstract contract CertificateLedger is RightsBase {
         if (right == Right.Holding) {
             if (basisGrant != 0) revert HoldingRightCannotRestOnGrant();
             if (core.registrant != msg.sender) revert HoldingRightNotRegistrant(asset, msg.sender);
+            uint256 holding = _liveHolding(asset);
+            if (holding != 0) revert CertificateExists(asset, Right.Holding, _ownerOf(holding), holding);
             return;
         }
         if (basisGrant == 0) {
-            bool ownName = core.registrant == msg.sender || _liveCertificate(asset, Right.Holding, msg.sender) != 0;
-            if (!ownName) revert NotRightHolder(AuthKind.Certificate, 0, msg.sender);
+            // In its own name: the holder of the live holding right, or the registrant while nobody
+            // holds it (the registrant keeps no rights after transferring the holding right away).
+            uint256 holding = _liveHolding(asset);
+            address holder = holding != 0 ? _ownerOf(holding) : core.registrant;
+            if (holder != msg.sender) revert NotRightHolder(AuthKind.Certificate, holding, msg.sender);
             return;
         }
         Grant storage g = _requireGrant(basisGrant);
@@ -225,6 +246,23 @@ abstract contract CertificateLedger is RightsBase {
         if (g.right != right) revert RightExceedsParent(g.right, right);
         if (_grantAsset(basisGrant) != asset) revert ParentRightInactive(AuthKind.Grant, basisGrant);
         if (!_grantValid(basisGrant, true)) revert ParentRightInactive(AuthKind.Grant, basisGrant);
+    }
+
+    /// @dev The pending or active, unexpired holding certificate on `asset`, whoever holds it, or 0.
+    function _liveHolding(bytes32 asset) private view returns (uint256 id) {
+        id = _holdingCertificate[asset];
+        if (id == 0) return 0;
+        Certificate storage c = _certificates[id];
+        bool live = c.status == CertificateStatus.Notice
+            || (c.status == CertificateStatus.Active && block.timestamp < c.validUntil);
+        if (!live) return 0;
+    }
+
+    /// @dev A certificate resting on a grant is frozen with any grant up its chain.
+    function _requireBasisUnfrozen(Certificate storage c) private view {
+        if (c.basisGrant != 0 && !_grantValid(c.basisGrant, true)) {
+            revert ParentRightInactive(AuthKind.Grant, c.basisGrant);
+        }
     }
 
     function _checkWithinBasis(Certificate storage c, uint40 validUntil) private view {
