@@ -176,7 +176,7 @@ class GrantRow(Versioned, table=True):
     security_hash: str
     end_of_term: int
     terms_uri: str
-    signed_by: str | None = None
+    submitted_by: str | None = None
     signature_nonce: int | None = big(default=None)
     revoked_by: str | None = None
     revoke_reason: str | None = None

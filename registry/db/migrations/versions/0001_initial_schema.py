@@ -424,7 +424,7 @@ def upgrade() -> None:
         sa.Column("security_hash", sa.String(), nullable=False),
         sa.Column("end_of_term", sa.Integer(), nullable=False),
         sa.Column("terms_uri", sa.String(), nullable=False),
-        sa.Column("signed_by", sa.String(), nullable=True),
+        sa.Column("submitted_by", sa.String(), nullable=True),
         sa.Column("signature_nonce", sa.BigInteger(), nullable=True),
         sa.Column("revoked_by", sa.String(), nullable=True),
         sa.Column("revoke_reason", sa.String(), nullable=True),
