@@ -6,6 +6,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {IGovernance} from "./interfaces/IGovernance.sol";
 import {IGrantDesk} from "./interfaces/IGrantDesk.sol";
+import {IRightsRegistry} from "./interfaces/IRightsRegistry.sol";
 import {RightsRegistry} from "./RightsRegistry.sol";
 import {AuthKind, GrantRequest, GrantTerms, RequestStatus, RequestTerms, Right} from "./types/DataRightsTypes.sol";
 
@@ -149,9 +150,11 @@ contract GrantDesk is EIP712, Nonces, IGrantDesk {
         if (_holderOf(r.parentKind, r.parentId) != msg.sender) revert NotRequestHolder(requestId, msg.sender);
     }
 
-    function _holderOf(AuthKind kind, uint256 id) private view returns (address) {
+    /// @dev Reverts for a parent that does not exist: a request on it could never be answered.
+    function _holderOf(AuthKind kind, uint256 id) private view returns (address holder) {
         if (kind == AuthKind.Certificate) return _RIGHTS.ownerOf(id);
-        return _RIGHTS.grantRecord(id).grantee;
+        holder = _RIGHTS.grantRecord(id).grantee;
+        if (holder == address(0)) revert IRightsRegistry.GrantNotFound(id);
     }
 
     function _checkWithinRequest(uint256 requestId, GrantRequest storage r, GrantTerms calldata t) private view {
