@@ -128,7 +128,7 @@ class Indexer:
             raise RegistryError("the mirror is not initialised; call prepare() first")
         head = self.head()
         if state.last_block >= head:
-            return None
+            return None if self._still_on_chain(state) else self._roll_back_fork(state, head)
         fetched = self._fetch(state, head)
         if fetched is None:
             return self._roll_back_fork(state, head)
@@ -222,11 +222,14 @@ class Indexer:
         state.last_block_hash = header.hash
         state.updated_at = _now()
 
+    def _still_on_chain(self, state: IndexStateRow) -> bool:
+        block = self.rpc.call("eth_getBlockByNumber", [hex(state.last_block), False])
+        return block is not None and block["hash"] == state.last_block_hash
+
     def _roll_back_fork(self, state: IndexStateRow, head: int) -> BatchResult:
+        below = min(state.last_block - 1, head_number(self.rpc))
         with transaction(self.engine) as session:
-            fork = fork_point(
-                session, self.rpc, below=state.last_block - 1, floor=state.deploy_block - 1
-            )
+            fork = fork_point(session, self.rpc, below=below, floor=state.deploy_block - 1)
             if fork is None:
                 raise ChainMismatchError(
                     f"no indexed block down to the deploy block {state.deploy_block} is still "

@@ -87,8 +87,8 @@ class Databases:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databases]:
+@pytest.fixture(name="databases", params=["sqlite", "postgresql"])
+def databases_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databases]:
     """Fresh databases on SQLite and, when it is reachable, on PostgreSQL."""
     if request.param == "postgresql" and not postgres_reachable():
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: PostgreSQL run skipped")
@@ -142,7 +142,7 @@ __all__ = [
     "Databases",
     "EventLogRow",
     "canonical_dump",
-    "databases",
+    "databases_fixture",
     "every_event_scenario",
     "indexed_block",
     "make_indexer",

@@ -24,7 +24,7 @@ from tests.integration.conftest import Actors
 from tests.integration.indexer_fixtures import (  # noqa: F401  (fixtures)
     Databases,
     canonical_dump,
-    databases,
+    databases_fixture,
     every_event_scenario,
     make_indexer,
 )
