@@ -103,10 +103,11 @@ contract RightsRegistry is AssetLedger, CertificateLedger, GrantLedger {
 
     // ------------------------------------------------------------ cascade
 
-    /// @notice Carry revocations downstream by up to `maxSteps` edges: products made from a revoked
+    /// @notice Carry revocations downstream by up to `maxSteps` steps: products made from a revoked
     /// asset, or under a revoked certificate or grant (or anything resting on them), are flagged
     /// `Tainted`, and their own downstream follows. Anyone may call this.
-    /// @param maxSteps the most edges to process in this call (bounds the gas)
+    /// @param maxSteps the most steps in this call (bounds the gas): one per edge processed, and one
+    /// per queue entry that has no edges
     /// @return remaining queue entries left, including a partly processed head
     function continueCascade(uint256 maxSteps) external returns (uint256 remaining) {
         if (maxSteps == 0) revert CascadeStepsInvalid();
@@ -115,7 +116,10 @@ contract RightsRegistry is AssetLedger, CertificateLedger, GrantLedger {
         uint256 steps = 0;
         while (head < _queueTail && steps < maxSteps) {
             (bool more, uint256 done) = _cascadeEntry(head, cursor, maxSteps - steps);
-            steps += done - cursor;
+            // An entry with no edges still costs storage reads and deletes: it counts as one
+            // step, so a call's gas stays bounded by `maxSteps` however many leaves are queued.
+            uint256 used = done - cursor;
+            steps += used == 0 ? 1 : used;
             if (more) {
                 cursor = done;
                 break;
