@@ -350,6 +350,36 @@ def test_issueCertificate_withExplicitTerm(actors: Actors) -> None:
     assert actors.bureau.certificate(cert).valid_until == issued_at + 90 * 24 * 3600
 
 
+def test_issueCertificate_toSuspendedApplicantRevertsWithPartyIsSuspended(actors: Actors) -> None:
+    cert = actors.bureau.apply_for_certificate(enterprise_asset(actors.bureau), HOLDING).id
+    actors.admin.suspend_party(actors.bureau.account, h("suspended"))
+    travel(actors.bureau.w3, NOTICE)
+    with pytest.raises(PartyIsSuspended) as err:
+        actors.admin.issue_certificate(cert)
+    assert err.value.args == {"account": actors.bureau.account}
+
+
+def test_issueCertificate_ownNameRevertsWithNotRightHolderAfterHoldingMoved(
+    actors: Actors,
+) -> None:
+    """An own-name application rests on the holding right; if that moves during the notice
+    window, the application can no longer be granted."""
+    bureau = actors.bureau
+    asset = enterprise_asset(bureau)
+    holding = certify(bureau, actors.admin, asset, HOLDING)
+    cert = bureau.apply_for_certificate(asset, OPERATING).id
+    bureau.transfer_certificate(holding, actors.buyer.account, h("sale"))
+    travel(bureau.w3, NOTICE)
+
+    with pytest.raises(NotRightHolder) as err:
+        actors.admin.issue_certificate(cert)
+    assert err.value.args == {
+        "kind": int(model.AuthKind.CERTIFICATE),
+        "id": holding,
+        "account": bureau.account,
+    }
+
+
 def test_issueCertificate_revertsWithCertificateStatusInvalidWhenActive(actors: Actors) -> None:
     cert = certify(actors.bureau, actors.admin, enterprise_asset(actors.bureau), HOLDING)
     with pytest.raises(CertificateStatusInvalid) as err:

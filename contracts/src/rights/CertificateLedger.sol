@@ -114,7 +114,12 @@ abstract contract CertificateLedger is RightsBase {
         if (block.timestamp < c.noticeEndsAt) revert NoticeWindowOpen(certificateId, c.noticeEndsAt);
         if (c.openObjections != 0) revert ObjectionsOpen(certificateId, c.openObjections);
         _requireUnfrozen(certificateId, c.asset);
-        _requireUsableAsset(c.asset);
+        AssetCore storage core = _requireUsableAsset(c.asset);
+        // The applicant must still qualify: admitted and unsuspended, and still holding the right
+        // an own-name application rested on (the holding right may have moved during the notice).
+        address applicant = _ownerOf(certificateId);
+        GOVERNANCE.requireActiveParty(applicant);
+        if (c.right != Right.Holding && c.basisGrant == 0) _checkOwnName(core, c.asset, applicant);
         uint40 now_ = uint40(block.timestamp);
         uint40 validUntil = now_ + (term == 0 ? GOVERNANCE.policy().defaultTerm : term);
         if (c.basisGrant != 0) {
@@ -234,11 +239,7 @@ abstract contract CertificateLedger is RightsBase {
             return;
         }
         if (basisGrant == 0) {
-            // In its own name: the holder of the live holding right, or the registrant while nobody
-            // holds it (the registrant keeps no rights after transferring the holding right away).
-            uint256 holding = _liveHolding(asset);
-            address holder = holding != 0 ? _ownerOf(holding) : core.registrant;
-            if (holder != msg.sender) revert NotRightHolder(AuthKind.Certificate, holding, msg.sender);
+            _checkOwnName(core, asset, msg.sender);
             return;
         }
         Grant storage g = _requireGrant(basisGrant);
@@ -246,6 +247,15 @@ abstract contract CertificateLedger is RightsBase {
         if (g.right != right) revert RightExceedsParent(g.right, right);
         if (_grantAsset(basisGrant) != asset) revert ParentRightInactive(AuthKind.Grant, basisGrant);
         if (!_grantValid(basisGrant, true)) revert ParentRightInactive(AuthKind.Grant, basisGrant);
+    }
+
+    /// @dev A processing or operating right in `account`'s own name: it must hold the live holding
+    /// right, or be the registrant while nobody holds it (having transferred the holding right away,
+    /// the registrant keeps no rights of its own).
+    function _checkOwnName(AssetCore storage core, bytes32 asset, address account) private view {
+        uint256 holding = _liveHolding(asset);
+        address holder = holding != 0 ? _ownerOf(holding) : core.registrant;
+        if (holder != account) revert NotRightHolder(AuthKind.Certificate, holding, account);
     }
 
     /// @dev The pending or active, unexpired holding certificate on `asset`, whoever holds it, or 0.
