@@ -675,6 +675,21 @@ def test_cancelCertificate_pendingApplication(actors: Actors) -> None:
     assert actors.bureau.certificate(cert).status == model.CertificateStatus.CANCELLED
 
 
+@pytest.mark.parametrize("canceller", ["bureau", "admin"])
+def test_cancelCertificate_pendingRevertsWithObjectionsOpen(actors: Actors, canceller: str) -> None:
+    """Withdrawing an application cannot dodge an objection and the credit record."""
+    cert = actors.bureau.apply_for_certificate(enterprise_asset(actors.bureau), HOLDING).id
+    objection = actors.other.file_objection(cert, h("objection")).id
+    client: RegistryClient = getattr(actors, canceller)
+
+    with pytest.raises(ObjectionsOpen) as err:
+        client.cancel_certificate(cert, h("withdrawn"))
+    assert err.value.args == {"certificateId": cert, "open": 1}
+
+    actors.admin.resolve_objection(objection, True, h("upheld"))
+    assert actors.bureau.party(actors.bureau.account).objections_upheld == 1
+
+
 def test_cancelCertificate_revertsWithAccessControlUnauthorizedAccount(actors: Actors) -> None:
     cert = certify(actors.bureau, actors.admin, enterprise_asset(actors.bureau), HOLDING)
     with pytest.raises(AccessControlUnauthorizedAccount) as err:

@@ -193,6 +193,8 @@ abstract contract CertificateLedger is RightsBase {
         if (c.status != CertificateStatus.Notice && c.status != CertificateStatus.Active) {
             revert CertificateStatusInvalid(certificateId, c.status);
         }
+        // Withdrawing an application must not dodge its objections (and the applicant's credit record).
+        if (c.openObjections != 0) revert ObjectionsOpen(certificateId, c.openObjections);
         _requireUnfrozen(certificateId, c.asset);
         _end(certificateId, CertificateStatus.Cancelled, ACTION_CANCELLED, reasonHash);
     }
