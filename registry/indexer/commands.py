@@ -1,4 +1,8 @@
-"""`datarights index`: run the indexer, see how far behind it is, check the mirror, rebuild it."""
+"""The `index` commands: run the indexer, see how far behind it is, check the mirror, rebuild it.
+
+Registered as `datarights index` (see `registry/cli/index.py`) and runnable on their own as
+`python -m registry.indexer`.
+"""
 
 from __future__ import annotations
 
