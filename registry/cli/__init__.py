@@ -20,6 +20,7 @@ from registry.cli import (
     disputes,
     evidence,
     grants,
+    index,
     keys,
     parties,
 )
@@ -63,6 +64,7 @@ app.add_typer(certificates.app, name="certificates")
 app.add_typer(grants.app, name="grants")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(disputes.app, name="disputes")
+app.add_typer(index.index_app, name="index")
 app.command("demo", **demo.DEMO_HELP)(demo.demo)
 
 
