@@ -116,13 +116,14 @@ def certificate_status(
 
 
 def _grant_status(ctx: _Context, grant_id: int) -> str:
+    first = grant_id
     for _ in range(_MAX_CHAIN):
         g = version_at(ctx.session, GrantRow, ctx.block, grant_id=grant_id)
         if g is None:
             return "unknown"
         reason = _term_reason(g["status"] == model.GrantStatus.ACTIVE, g, ctx.now)
         if reason is not None:
-            return reason if g["grant_id"] == grant_id else f"parent-{reason}"
+            return reason if grant_id == first else f"parent-{reason}"
         if g["parent_kind"] == model.AuthKind.CERTIFICATE:
             root = _certificate_status(ctx, g["parent_id"])
             return "effective" if root == "effective" else f"parent-{root}"
