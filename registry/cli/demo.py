@@ -169,6 +169,8 @@ def demo_node(state: CliState, out: Output, *, keep_running: bool) -> Iterator[N
         yield
         return
     node = LocalNode.from_settings(state.settings).start()
+    # With node_port 0 the node picked a free port: point the connection at it.
+    state.settings = state.settings.model_copy(update={"node_port": node.port})
     out.note(f"Started {node.kind} at {node.url} (state in {node.state_file}).")
     try:
         yield
