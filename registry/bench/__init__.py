@@ -13,8 +13,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from registry import model
 from registry.chain.client import RegistryClient
@@ -25,6 +27,7 @@ from registry.chain.keys import dev_account
 from registry.chain.node import LocalNode
 from registry.chain.transactions import TxSender
 from registry.config import Settings, find_project_root
+from registry.errors import ChainError
 
 YEAR = 365 * 24 * 3600
 # A CIDv1 is ~60 characters: URIs of realistic length, since calldata and log bytes cost gas.
@@ -59,6 +62,14 @@ def local_chain(*, hardfork: str = "cancun") -> Iterator[Web3]:
         LocalNode(data_dir=Path(tmp), kind="anvil", port=0, hardfork=hardfork) as node,
     ):
         yield Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 120}))
+
+
+def rpc(w3: Web3, method: str, params: list[Any]) -> Any:
+    """The result of one raw JSON-RPC call; an error answer raises `ChainError`."""
+    response = w3.provider.make_request(RPCEndpoint(method), params)
+    if "error" in response:
+        raise ChainError(f"{method} failed: {response['error']}")
+    return response["result"]
 
 
 def contract_artifacts() -> dict[str, ContractArtifact]:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
 
 from web3 import Web3
-from web3.types import RPCEndpoint
 
 from registry import model
 from registry.bench import (
@@ -30,6 +28,7 @@ from registry.bench import (
     grant_terms,
     local_chain,
     notice_window,
+    rpc,
     sha256,
     travel,
 )
@@ -38,7 +37,6 @@ from registry.chain.deploy import GRANT_DESK
 from registry.chain.keys import dev_account
 from registry.chain.signed_grants import sign_grant, typed_data
 from registry.commitments import leaf_hash, merkle_root
-from registry.errors import ChainError
 
 REGISTER = "register one resource"
 APPLY = "apply for a holding certificate"
@@ -116,11 +114,11 @@ def slot_writes(w3: Web3, result: WriteResult) -> SlotWrites:
 
     Automine puts every measured transaction in a block of its own, so "after" is that block.
     """
-    trace = _rpc(w3, "debug_traceTransaction", [result.tx_hash, {"tracer": "prestateTracer"}])
+    trace = rpc(w3, "debug_traceTransaction", [result.tx_hash, {"tracer": "prestateTracer"}])
     new = changed = cleared = 0
     for address, account in trace.items():
         for slot, before in account.get("storage", {}).items():
-            after = _rpc(w3, "eth_getStorageAt", [address, slot, hex(result.block_number)])
+            after = rpc(w3, "eth_getStorageAt", [address, slot, hex(result.block_number)])
             old, now = int(before, 16), int(after, 16)
             if old == now:
                 continue
@@ -128,13 +126,6 @@ def slot_writes(w3: Web3, result: WriteResult) -> SlotWrites:
             cleared += now == 0
             changed += old != 0 and now != 0
     return SlotWrites(new, changed, cleared)
-
-
-def _rpc(w3: Web3, method: str, params: list[Any]) -> Any:
-    response = w3.provider.make_request(RPCEndpoint(method), params)
-    if "error" in response:
-        raise ChainError(f"{method} failed: {response['error']}")
-    return response["result"]
 
 
 @dataclass(frozen=True)
