@@ -28,6 +28,8 @@ from registry.errors import ChainError, ConfigurationError
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+# Nodes refuse very large JSON-RPC batches (anvil: several MB); stay well below.
+BATCH_BYTES = 1_000_000
 GAS_MARGIN_PERCENT = 20
 DEFAULT_PRIORITY_FEE = 10**9  # 1 gwei, when the node has no eth_maxPriorityFeePerGas
 _NONCE_ERROR_MARKERS = ("nonce", "already known", "replacement transaction")
@@ -191,6 +193,22 @@ class TxSender:
         gas_limits = self._gas_limits(requests)
         fees = self._fees()
         self._check_balance(gas_limits, fees)
+        receipts: list[TxReceiptInfo] = []
+        # One group at most fills one block: a node that packs a burst into one block would
+        # otherwise leave the transactions that no longer fit pending.
+        for group in _gas_groups(gas_limits, self._block_gas_limit()):
+            receipts.extend(
+                self._send_group([requests[i] for i in group], [gas_limits[i] for i in group], fees)
+            )
+        logger.info("send_many txs=%d seconds=%.2f", len(requests), time.monotonic() - started)
+        failures = self._batch_failures(requests, gas_limits, receipts)
+        if failures:
+            raise TransactionBatchError(failures, receipts)
+        return receipts
+
+    def _send_group(
+        self, requests: Sequence[TxRequest], gas_limits: Sequence[int], fees: Mapping[str, int]
+    ) -> list[TxReceiptInfo]:
         with self._lock:
             first_nonce = self._local_nonce()
             self._nonce = first_nonce + len(requests)
@@ -198,16 +216,10 @@ class TxSender:
             self._sign(to, data, gas=gas, fees=fees, nonce=first_nonce + index)
             for index, ((to, data, _), gas) in enumerate(zip(requests, gas_limits, strict=True))
         ]
-        hashes = self._send_raw_batch(raw)
-        receipts = self._wait_for_receipts(hashes)
-        logger.info(
-            "send_many txs=%d first_nonce=%d seconds=%.2f",
-            len(requests), first_nonce, time.monotonic() - started,
-        )
-        failures = self._batch_failures(requests, gas_limits, receipts)
-        if failures:
-            raise TransactionBatchError(failures, receipts)
-        return receipts
+        return self._wait_for_receipts(self._send_raw_batch(raw))
+
+    def _block_gas_limit(self) -> int:
+        return int(self._rpc("eth_getBlockByNumber", ["latest", False])["gasLimit"], 16)
 
     # --- nonces, fees, gas ----------------------------------------------------------------
 
@@ -293,9 +305,7 @@ class TxSender:
             tx["to"] = to_checksum_address(to)
         return bytes(self._account.sign_transaction(tx).raw_transaction)
 
-    def _send_one(
-        self, to: str | None, data: bytes, *, gas: int, fees: Mapping[str, int]
-    ) -> str:
+    def _send_one(self, to: str | None, data: bytes, *, gas: int, fees: Mapping[str, int]) -> str:
         for attempt in range(2):
             nonce = self._take_nonce()
             raw = self._sign(to, data, gas=gas, fees=fees, nonce=nonce)
@@ -417,7 +427,7 @@ class TxSender:
     def _rpc_batch(self, calls: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
         """Responses in call order; up to BATCH_SIZE calls per HTTP request."""
         responses: list[dict[str, Any]] = []
-        for chunk in _chunks(calls, BATCH_SIZE):
+        for chunk in _request_chunks(calls):
             answer = self._provider.make_batch_request(
                 [(RPCEndpoint(method), params) for method, params in chunk]
             )
@@ -426,6 +436,33 @@ class TxSender:
                 raise RpcError("batch request", error or {"message": "malformed batch response"})
             responses.extend(dict(item) for item in answer)
         return responses
+
+
+def _request_chunks(calls: Sequence[tuple[str, list[Any]]]) -> Iterator[Sequence[Any]]:
+    """At most BATCH_SIZE calls and about BATCH_BYTES of parameters per HTTP request."""
+    start, size = 0, 0
+    for index, (_, params) in enumerate(calls):
+        weight = len(repr(params))
+        if index > start and (index - start >= BATCH_SIZE or size + weight > BATCH_BYTES):
+            yield calls[start:index]
+            start, size = index, 0
+        size += weight
+    if start < len(calls):
+        yield calls[start:]
+
+
+def _gas_groups(gas_limits: Sequence[int], block_gas_limit: int) -> Iterator[list[int]]:
+    """Indices of consecutive transactions whose gas limits fit in one block together."""
+    group: list[int] = []
+    total = 0
+    for index, gas in enumerate(gas_limits):
+        if group and total + gas > block_gas_limit:
+            yield group
+            group, total = [], 0
+        group.append(index)
+        total += gas
+    if group:
+        yield group
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
