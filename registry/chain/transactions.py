@@ -465,11 +465,6 @@ def _gas_groups(gas_limits: Sequence[int], block_gas_limit: int) -> Iterator[lis
         yield group
 
 
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _is_nonce_error(exc: RpcError) -> bool:
     message = exc.message.lower()
     return any(marker in message for marker in _NONCE_ERROR_MARKERS)
