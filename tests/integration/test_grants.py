@@ -405,3 +405,35 @@ def test_isGrantEffective_falseBeforeValidFrom(actors: Actors, held: Held) -> No
     assert not actors.bureau.is_grant_effective(g)
     travel(actors.bureau.w3, 1000)
     assert actors.bureau.is_grant_effective(g)
+
+
+def test_grant_revertsWithSubGrantNotAllowed_rawPublicDataPassedOn(actors: Actors) -> None:
+    """An authorized operator of raw public data may process it but not pass it on, even under
+    a grant marked sub-grantable, nor through a certificate resting on that grant."""
+    held = hold(actors, category=model.Category.PUBLIC)
+    g = grant_from(actors.bureau, actors.operator, parent_id=held.cert, sub_grantable=True)
+    with pytest.raises(SubGrantNotAllowed) as exc:
+        grant_from(actors.operator, actors.buyer, parent_kind=GRANT, parent_id=g, length=100)
+    assert exc.value.args == {"parentGrantId": g}
+    cert = certify(actors.operator, actors.admin, held.asset, model.Right.PROCESSING, g)
+    with pytest.raises(SubGrantNotAllowed) as exc:
+        grant_from(actors.operator, actors.buyer, parent_id=cert, length=100)
+    assert exc.value.args == {"parentGrantId": g}
+
+
+def test_grant_publicDataProductMayBeSubGranted(actors: Actors) -> None:
+    held = hold(actors, category=model.Category.PUBLIC)
+    g = grant_from(actors.bureau, actors.operator, parent_id=held.cert)
+    product = actors.operator.register_product(
+        record(category=model.Category.PUBLIC), [model.InputUse(held.asset, GRANT, g)]
+    ).id
+    operating = certify(actors.operator, actors.admin, product, model.Right.OPERATING)
+    licence = grant_from(
+        actors.operator,
+        actors.buyer,
+        parent_id=operating,
+        right=model.Right.OPERATING,
+        sub_grantable=True,
+    )
+    sub = grant_from(actors.buyer, actors.other, parent_kind=GRANT, parent_id=licence, length=100)
+    assert actors.bureau.grant_record(sub).depth == 1

@@ -53,8 +53,8 @@ abstract contract GrantLedger is RightsBase {
         if (t.grantee == grantor_) revert SelfGrant(grantor_);
         if (t.right == Right.Holding) revert HoldingRightNotGrantable();
         if (t.validFrom >= t.validUntil || t.validUntil <= block.timestamp) revert TermInvalid(t.validFrom, t.validUntil);
-        (bytes32 asset, uint8 depth) = _checkParent(grantor_, t);
-        _checkPolicy(asset, t);
+        (bytes32 asset, uint8 depth, uint256 passedFrom) = _checkParent(grantor_, t);
+        _checkPolicy(asset, t, passedFrom);
 
         grantId = ++_grantCount;
         _grants[grantId] = Grant({
@@ -74,12 +74,16 @@ abstract contract GrantLedger is RightsBase {
     }
 
     /// @dev The grantor holds an effective, unfrozen parent right that covers the grant, may pass it
-    /// on, and outlives it. Returns the asset and the new grant's depth.
-    function _checkParent(address grantor_, GrantTerms calldata t) private view returns (bytes32 asset, uint8 depth) {
+    /// on, and outlives it. Returns the asset, the new grant's depth and the grant whose sub-granting
+    /// flag and depth govern (0 when the grantor holds the right in its own name).
+    function _checkParent(address grantor_, GrantTerms calldata t)
+        private
+        view
+        returns (bytes32 asset, uint8 depth, uint256 passedFrom)
+    {
         uint256 parentId = t.parentId;
         Right parentRight;
         uint40 parentEnd;
-        uint256 passedFrom; // the grant whose sub-granting flag and depth govern, or 0
         if (t.parentKind == AuthKind.Certificate) {
             Certificate storage c = _requireCertificate(parentId);
             if (_ownerOf(parentId) != grantor_) revert NotRightHolder(AuthKind.Certificate, parentId, grantor_);
@@ -102,12 +106,17 @@ abstract contract GrantLedger is RightsBase {
         }
     }
 
-    function _checkPolicy(bytes32 asset, GrantTerms calldata t) private view {
+    function _checkPolicy(bytes32 asset, GrantTerms calldata t, uint256 passedFrom) private view {
         AssetCore storage core = _requireUsableAsset(asset);
         GOVERNANCE.requireTradable(core.grade, core.category, core.domain);
         if (core.category != Category.Public) return;
         if (core.openClass == OpenClass.NotOpen) revert NotOpenDataCannotBeGranted(asset);
-        if (t.right == Right.Operating && _isPublicResource(core)) revert OperatingRightOnPublicResource(asset);
+        if (_isPublicResource(core)) {
+            if (t.right == Right.Operating) revert OperatingRightOnPublicResource(asset);
+            // Authorized operators process raw public data into products; they may not pass the
+            // raw data on to third parties, whatever the grant's sub-granting flag says.
+            if (passedFrom != 0) revert SubGrantNotAllowed(passedFrom);
+        }
         uint40 maxTerm = GOVERNANCE.policy().maxPublicDataGrantTerm;
         uint40 term = t.validUntil - t.validFrom;
         if (term > maxTerm) revert PublicDataGrantTooLong(term, maxTerm);
