@@ -190,6 +190,7 @@ class Certificate(AbiRecord):
     valid_until: int
     open_objections: int
     basis_grant: int
+    basis_certificate: int
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,13 @@ class Anchor(AbiRecord):
     evidence_type: EvidenceType
     subject_kind: SubjectKind
     count: int
+
+
+@dataclass(frozen=True)
+class Objection(AbiRecord):
+    certificate_id: int
+    filer: str
+    open: bool
 
 
 @dataclass(frozen=True)

@@ -56,23 +56,35 @@ contract RightsRegistry is AssetLedger, CertificateLedger, GrantLedger {
     {
         _checkModule(DISPUTES);
         (asset, respondent, ownership) = _describe(kind, subject);
-        uint16 open = _openDisputes[kind][subject] + 1;
-        _openDisputes[kind][subject] = open;
-        if (ownership) _ownershipDisputes[asset] += 1;
-        emit SubjectFreezeChanged(kind, subject, open);
+        if (!_disputable(kind, subject)) revert SubjectNotDisputable(kind, subject);
+        _countDispute(kind, subject, asset, ownership, true);
     }
 
     /// @notice Lift one dispute's freeze from a subject. Dispute registry only.
     /// @param kind what the subject is
     /// @param subject the subject
-    /// @param asset the asset concerned, as returned by `freeze`
-    /// @param ownership whether it was an ownership dispute, as returned by `freeze`
-    function unfreeze(SubjectKind kind, bytes32 subject, bytes32 asset, bool ownership) external {
+    function unfreeze(SubjectKind kind, bytes32 subject) external {
         _checkModule(DISPUTES);
-        uint16 open = _openDisputes[kind][subject] - 1;
+        (bytes32 asset,, bool ownership) = _describe(kind, subject);
+        _countDispute(kind, subject, asset, ownership, false);
+    }
+
+    /// @dev A dispute over an asset itself freezes the asset, which already refuses applications on
+    /// it; one over a holding certificate also counts as an ownership dispute over its asset.
+    function _countDispute(SubjectKind kind, bytes32 subject, bytes32 asset, bool ownership, bool opened) private {
+        uint16 open = opened ? _openDisputes[kind][subject] + 1 : _openDisputes[kind][subject] - 1;
         _openDisputes[kind][subject] = open;
-        if (ownership) _ownershipDisputes[asset] -= 1;
+        if (ownership && kind != SubjectKind.Asset) {
+            _ownershipDisputes[asset] = opened ? _ownershipDisputes[asset] + 1 : _ownershipDisputes[asset] - 1;
+        }
         emit SubjectFreezeChanged(kind, subject, open);
+    }
+
+    function _disputable(SubjectKind kind, bytes32 subject) private view returns (bool) {
+        if (kind == SubjectKind.Asset) return _assets[subject].status != AssetStatus.Revoked;
+        if (kind == SubjectKind.Grant) return _grants[uint256(subject)].status == GrantStatus.Active;
+        CertificateStatus status = _certificates[uint256(subject)].status;
+        return status == CertificateStatus.Notice || status == CertificateStatus.Active;
     }
 
     /// @notice Revoke a subject on an upheld ruling and queue the downstream cascade. Dispute registry only.
@@ -212,12 +224,6 @@ contract RightsRegistry is AssetLedger, CertificateLedger, GrantLedger {
         returns (address)
     {
         return super._update(to, tokenId, auth);
-    }
-
-    /// @inheritdoc ERC721
-    function tokenURI(uint256 tokenId) public view override returns (string memory) {
-        _requireOwned(tokenId);
-        return "";
     }
 
     /// @notice The subject's asset, respondent and whether a dispute over it is about ownership.

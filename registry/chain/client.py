@@ -253,11 +253,11 @@ class RegistryClient:
         return Created(result.event("CertificateApplied")["certificateId"], result)
 
     def file_objection(self, certificate_id: int, evidence_hash: bytes) -> Created:
-        result = self.write(RIGHTS, "fileObjection", certificate_id, evidence_hash)
+        result = self.write(DISPUTES, "fileObjection", certificate_id, evidence_hash)
         return Created(result.event("ObjectionFiled")["objectionId"], result)
 
     def resolve_objection(self, objection_id: int, upheld: bool, reason_hash: bytes) -> WriteResult:
-        return self.write(RIGHTS, "resolveObjection", objection_id, upheld, reason_hash)
+        return self.write(DISPUTES, "resolveObjection", objection_id, upheld, reason_hash)
 
     def issue_certificate(self, certificate_id: int, term: int = 0) -> WriteResult:
         return self.write(RIGHTS, "issueCertificate", certificate_id, term)
@@ -428,6 +428,9 @@ class RegistryClient:
 
     def rule(self, dispute_id: int, uphold: bool, decision_hash: bytes) -> WriteResult:
         return self.write(DISPUTES, "rule", dispute_id, uphold, decision_hash)
+
+    def objection(self, objection_id: int) -> model.Objection:
+        return self._read_record(model.Objection, DISPUTES, "objection", objection_id)
 
     def dispute(self, dispute_id: int) -> model.Dispute:
         return self._read_record(model.Dispute, DISPUTES, "dispute", dispute_id)

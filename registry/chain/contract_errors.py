@@ -1343,6 +1343,23 @@ class SubjectFrozen(ContractRevert):
     subject: bytes
 
 
+class SubjectNotDisputable(ContractRevert):
+    """The subject has ended (revoked, cancelled, rejected): there is nothing left to dispute.
+
+    Solidity: ``error SubjectNotDisputable(uint8 kind, bytes32 subject)``
+    """
+
+    error_name = "SubjectNotDisputable"
+    signature = "SubjectNotDisputable(uint8,bytes32)"
+    selector = bytes.fromhex("617bf7b3")
+    arg_names = ("kind", "subject")
+    arg_types = ("uint8", "bytes32")
+    attr_names = ("kind", "subject")
+
+    kind: int
+    subject: bytes
+
+
 class SubjectNotFound(ContractRevert):
     """The subject does not exist.
 
@@ -1461,6 +1478,7 @@ BY_SELECTOR: dict[bytes, type[ContractRevert]] = {
     StringTooLong.selector: StringTooLong,
     SubGrantNotAllowed.selector: SubGrantNotAllowed,
     SubjectFrozen.selector: SubjectFrozen,
+    SubjectNotDisputable.selector: SubjectNotDisputable,
     SubjectNotFound.selector: SubjectNotFound,
     TermInvalid.selector: TermInvalid,
 }

@@ -118,6 +118,7 @@ class CertificateRow(Versioned, table=True):
     valid_until: int = big()
     open_objections: int
     basis_grant: int = big(index=True)
+    basis_certificate: int = big(index=True)
     applicant: str
     last_action: str
     last_actor: str

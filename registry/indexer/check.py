@@ -137,6 +137,7 @@ _CERT = (
     "valid_until",
     "open_objections",
     "basis_grant",
+    "basis_certificate",
 )
 _GRANT = (
     "grantee",

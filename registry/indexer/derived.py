@@ -142,6 +142,14 @@ def _certificate_status(ctx: _Context, certificate_id: int) -> str:
     asset = _asset_status(ctx, c["asset"])
     if asset != "active":
         return f"asset-{asset}"
+    if c["basis_certificate"] != 0:
+        # A right in one's own name rests on one's holding right: it ends when that ends or moves.
+        holding = _certificate_status(ctx, c["basis_certificate"])
+        same_holder = holder_at(ctx.session, c["basis_certificate"], ctx.block) == holder_at(
+            ctx.session, certificate_id, ctx.block
+        )
+        if holding != "effective" or not same_holder:
+            return f"basis-{holding}" if holding != "effective" else "basis-moved"
     if c["basis_grant"] == 0:
         return "effective"
     basis = _grant_status(ctx, c["basis_grant"])
@@ -252,10 +260,10 @@ class _Graph:
             for g in self.grants
             if g["parent_kind"] == auth and g["parent_id"] == subject
         ]
-        if kind == model.SubjectKind.GRANT:
-            found += [
-                (model.SubjectKind.CERTIFICATE, c["certificate_id"])
-                for c in self.certificates
-                if c["basis_grant"] == subject
-            ]
+        basis = "basis_grant" if kind == model.SubjectKind.GRANT else "basis_certificate"
+        found += [
+            (model.SubjectKind.CERTIFICATE, c["certificate_id"])
+            for c in self.certificates
+            if c[basis] == subject
+        ]
         return found

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {Dispute, SubjectKind} from "../types/DataRightsTypes.sol";
+import {Dispute, Objection, SubjectKind} from "../types/DataRightsTypes.sol";
 
 /// @title Disputes (争议): raised with evidence, assigned to an arbitrator, ruled with a reasoned decision
 interface IDisputeRegistry {
@@ -16,6 +16,10 @@ interface IDisputeRegistry {
         bool ownership,
         bytes32 evidenceHash
     );
+    /// @notice An objection (异议) was filed against a certificate in its public notice window.
+    event ObjectionFiled(uint256 indexed objectionId, uint256 indexed certificateId, address indexed filer, bytes32 evidenceHash);
+    /// @notice A registrar resolved an objection; an upheld objection rejects the application.
+    event ObjectionResolved(uint256 indexed objectionId, uint256 indexed certificateId, bool upheld, bytes32 reasonHash);
     /// @notice A registrar assigned (or reassigned) the arbitrator.
     event ArbitratorAssigned(uint256 indexed disputeId, address indexed arbitrator, address indexed registrar);
     /// @notice A party to the dispute, or its arbitrator, submitted further evidence.
@@ -23,6 +27,8 @@ interface IDisputeRegistry {
     /// @notice The arbitrator ruled: dismissed (the subject is unfrozen) or upheld (the subject is revoked).
     event DisputeRuled(uint256 indexed disputeId, address indexed arbitrator, bool upheld, bytes32 decisionHash);
 
+    /// @notice No objection has this id, or it is resolved.
+    error ObjectionNotOpen(uint256 objectionId);
     /// @notice No dispute has this id.
     error DisputeNotFound(uint256 disputeId);
     /// @notice The dispute is already ruled.
@@ -44,6 +50,8 @@ interface IDisputeRegistry {
 
     /// @notice The stored state of a dispute.
     function dispute(uint256 disputeId) external view returns (Dispute memory);
+    /// @notice The stored state of an objection.
+    function objection(uint256 objectionId) external view returns (Objection memory);
     /// @notice Disputes raised so far (ids run from 1 to this).
     function disputeCount() external view returns (uint256);
     /// @notice The contract's version.

@@ -34,10 +34,6 @@ interface IRightsRegistry {
 
     /// @notice A certificate was applied for; its public notice window runs until `certificate.noticeEndsAt`.
     event CertificateApplied(uint256 indexed certificateId, bytes32 indexed asset, address indexed applicant, Certificate certificate);
-    /// @notice An objection (异议) was filed against a certificate in notice.
-    event ObjectionFiled(uint256 indexed objectionId, uint256 indexed certificateId, address indexed filer, bytes32 evidenceHash);
-    /// @notice A registrar resolved an objection; an upheld objection rejects the application.
-    event ObjectionResolved(uint256 indexed objectionId, uint256 indexed certificateId, bool upheld, bytes32 reasonHash);
     /// @notice A certificate's stored record changed: issued, renewed (续展), corrected (更正),
     /// rejected, cancelled (注销) or revoked (撤销); `action` names the registration type.
     event CertificateUpdated(uint256 indexed certificateId, bytes32 indexed action, address indexed actor, Certificate certificate, bytes32 reasonHash);
@@ -101,8 +97,6 @@ interface IRightsRegistry {
     error NoticeWindowClosed(uint256 certificateId, uint40 noticeEndsAt);
     /// @notice Objections are open against the certificate.
     error ObjectionsOpen(uint256 certificateId, uint16 open);
-    /// @notice No objection has this id, or it is resolved.
-    error ObjectionNotOpen(uint256 objectionId);
     /// @notice The caller is not the certificate's holder.
     error NotCertificateHolder(uint256 certificateId, address account);
     /// @notice A right that rests on a grant stays with the grantee and cannot be transferred.
@@ -145,6 +139,8 @@ interface IRightsRegistry {
     error CascadeStepsInvalid();
     /// @notice Only the registry's own contracts may call this.
     error CallerNotModule(address caller);
+    /// @notice The subject has ended (revoked, cancelled, rejected): there is nothing left to dispute.
+    error SubjectNotDisputable(SubjectKind kind, bytes32 subject);
 
     // ---------------------------------------------------------------- views
 

@@ -23,6 +23,7 @@ abstract contract AssetLedger is RightsBase {
         GOVERNANCE.requireActiveParty(msg.sender);
         uint256 sequence = _assetCount + 1;
         _assetCount = sequence;
+        _requireTradable(record);
         return _register(record, AssetKind.Resource, sequence);
     }
 
@@ -35,8 +36,16 @@ abstract contract AssetLedger is RightsBase {
         GOVERNANCE.requireActiveParty(msg.sender);
         firstSequence = _assetCount + 1;
         _assetCount = firstSequence + n - 1;
+        uint256 checked; // classification last checked against the policy, packed; 0: none yet
         for (uint256 i = 0; i < n; ++i) {
-            _register(records[i], AssetKind.Resource, firstSequence + i);
+            AssetRecord calldata record = records[i];
+            // A catalogue mostly repeats one classification: check the policy once per change.
+            uint256 classification = _classification(record);
+            if (classification != checked) {
+                _requireTradable(record);
+                checked = classification;
+            }
+            _register(record, AssetKind.Resource, firstSequence + i);
         }
     }
 
@@ -52,6 +61,7 @@ abstract contract AssetLedger is RightsBase {
         GOVERNANCE.requireActiveParty(msg.sender);
         uint256 sequence = _assetCount + 1;
         _assetCount = sequence;
+        _requireTradable(record);
         product = _register(record, AssetKind.Product, sequence);
         for (uint256 i = 0; i < n; ++i) {
             InputUse calldata use = inputs[i];
@@ -89,7 +99,6 @@ abstract contract AssetLedger is RightsBase {
         if ((record.category == Category.Public) == (record.openClass == OpenClass.NotApplicable)) {
             revert OpenClassInvalid(asset);
         }
-        GOVERNANCE.requireTradable(record.grade, record.category, record.domain);
         uint40 now_ = uint40(block.timestamp);
         _assets[asset] = AssetCore({
             registrant: msg.sender,
@@ -102,5 +111,14 @@ abstract contract AssetLedger is RightsBase {
             status: AssetStatus.Active
         });
         emit AssetRegistered(asset, msg.sender, sequence, kind, now_, record);
+    }
+
+    function _requireTradable(AssetRecord calldata record) private view {
+        GOVERNANCE.requireTradable(record.grade, record.category, record.domain);
+    }
+
+    /// @dev Grade, category and domain in one nonzero word.
+    function _classification(AssetRecord calldata record) private pure returns (uint256) {
+        return (1 << 32) | (uint256(record.grade) << 24) | (uint256(record.category) << 16) | record.domain;
     }
 }

@@ -20,23 +20,12 @@ abstract contract CertificateLedger is RightsBase {
     bytes32 internal constant ACTION_CANCELLED = "CANCELLED";
     bytes32 internal constant ACTION_REVOKED = "REVOKED";
 
-    struct Objection {
-        uint64 certificateId;
-        address filer;
-        bool open;
-    }
-
-    mapping(uint256 objectionId => Objection) private _objections;
-    uint256 private _objectionCount;
-    /// @dev The latest holding certificate applied for on each asset. The holding right is one per
-    /// asset: whoever holds it (after transfers too), nobody else may apply for it while it is live.
-    mapping(bytes32 asset => uint256 certificateId) private _holdingCertificate;
     bytes32 private transient _transferReason;
 
     /// @notice Apply for a certificate of `right` on `asset` in the caller's name; the public notice
     /// window starts now. The holding right is applied for by the asset's registrant; processing and
-    /// operating rights either in the caller's own name (registrant or holding-right holder) or
-    /// resting on a grant to the caller (`basisGrant`), whose term then bounds the certificate's.
+    /// operating rights either in the caller's own name, resting on the caller's holding certificate,
+    /// or resting on a grant to the caller (`basisGrant`); the right it rests on bounds its term.
     /// @param asset the asset id
     /// @param right the right applied for
     /// @param basisGrant the grant the right rests on, or 0
@@ -49,7 +38,7 @@ abstract contract CertificateLedger is RightsBase {
         GOVERNANCE.requireTradable(core.grade, core.category, core.domain);
         uint256 existing = _liveCertificate(asset, right, msg.sender);
         if (existing != 0) revert CertificateExists(asset, right, msg.sender, existing);
-        _checkApplicant(core, asset, right, basisGrant);
+        uint256 basisCertificate = _checkApplicant(core, asset, right, basisGrant);
 
         certificateId = ++_certificateCount;
         Certificate memory c = Certificate({
@@ -60,44 +49,38 @@ abstract contract CertificateLedger is RightsBase {
             issuedAt: 0,
             validUntil: 0,
             openObjections: 0,
-            basisGrant: basisGrant
+            basisGrant: basisGrant,
+            basisCertificate: uint40(basisCertificate)
         });
         _certificates[certificateId] = c;
-        _certificateByKey[_certificateKey(asset, right, msg.sender)] = certificateId;
         if (right == Right.Holding) _holdingCertificate[asset] = certificateId;
-        if (basisGrant != 0) _dependents[_authNode(AuthKind.Grant, basisGrant)].push(_authNode(AuthKind.Certificate, certificateId));
+        else _certificateByKey[_certificateKey(asset, right, msg.sender)] = certificateId;
+        uint256 node = _authNode(AuthKind.Certificate, certificateId);
+        if (basisGrant != 0) _dependents[_authNode(AuthKind.Grant, basisGrant)].push(node);
+        if (basisCertificate != 0) _dependents[_authNode(AuthKind.Certificate, basisCertificate)].push(node);
         _mint(msg.sender, certificateId);
         emit CertificateApplied(certificateId, asset, msg.sender, c);
     }
 
-    /// @notice File an objection (异议) against a certificate during its notice window.
+    /// @notice Count an objection (异议) filed against a certificate during its notice window.
+    /// Dispute registry only: objections are filed and resolved there.
     /// @param certificateId the certificate in notice
-    /// @param evidenceHash hash of the evidence supporting the objection
-    /// @return objectionId the objection's id
-    function fileObjection(uint256 certificateId, bytes32 evidenceHash) external returns (uint256 objectionId) {
-        GOVERNANCE.requireActiveParty(msg.sender);
+    function objectionFiled(uint256 certificateId) external {
+        _checkModule(DISPUTES);
         Certificate storage c = _requireStatus(certificateId, CertificateStatus.Notice);
         if (block.timestamp >= c.noticeEndsAt) revert NoticeWindowClosed(certificateId, c.noticeEndsAt);
         c.openObjections += 1;
-        objectionId = ++_objectionCount;
-        _objections[objectionId] = Objection({certificateId: uint64(certificateId), filer: msg.sender, open: true});
-        emit ObjectionFiled(objectionId, certificateId, msg.sender, evidenceHash);
     }
 
-    /// @notice Resolve an objection. Upholding it rejects the application and counts against the
-    /// applicant's credit record. Registrar only.
-    /// @param objectionId the open objection
+    /// @notice Close an objection. Upholding it rejects the application and counts against the
+    /// applicant's credit record. Dispute registry only.
+    /// @param certificateId the certificate objected to
     /// @param upheld whether the objection is well founded
     /// @param reasonHash hash of the registrar's statement of reasons
-    function resolveObjection(uint256 objectionId, bool upheld, bytes32 reasonHash) external {
-        _checkRole(Roles.REGISTRAR);
-        Objection storage o = _objections[objectionId];
-        if (!o.open) revert ObjectionNotOpen(objectionId);
-        o.open = false;
-        uint256 certificateId = o.certificateId;
+    function objectionResolved(uint256 certificateId, bool upheld, bytes32 reasonHash) external {
+        _checkModule(DISPUTES);
         Certificate storage c = _certificates[certificateId];
         c.openObjections -= 1;
-        emit ObjectionResolved(objectionId, certificateId, upheld, reasonHash);
         if (upheld && c.status == CertificateStatus.Notice) {
             _end(certificateId, CertificateStatus.Rejected, ACTION_REJECTED, reasonHash);
             GOVERNANCE.recordObjectionUpheld(_ownerOf(certificateId));
@@ -114,19 +97,15 @@ abstract contract CertificateLedger is RightsBase {
         if (block.timestamp < c.noticeEndsAt) revert NoticeWindowOpen(certificateId, c.noticeEndsAt);
         if (c.openObjections != 0) revert ObjectionsOpen(certificateId, c.openObjections);
         _requireUnfrozen(certificateId, c.asset);
-        AssetCore storage core = _requireUsableAsset(c.asset);
+        _requireUsableAsset(c.asset);
         // The applicant must still qualify: admitted and unsuspended, and still holding the right
-        // an own-name application rested on (the holding right may have moved during the notice).
-        address applicant = _ownerOf(certificateId);
-        GOVERNANCE.requireActiveParty(applicant);
-        if (c.right != Right.Holding && c.basisGrant == 0) _checkOwnName(core, c.asset, applicant);
+        // its application rests on (its holding right may have moved during the notice).
+        GOVERNANCE.requireActiveParty(_ownerOf(certificateId));
+        _requireBasisValid(certificateId, c);
         uint40 now_ = uint40(block.timestamp);
         uint40 validUntil = now_ + (term == 0 ? GOVERNANCE.policy().defaultTerm : term);
-        if (c.basisGrant != 0) {
-            if (!_grantValid(c.basisGrant, true)) revert ParentRightInactive(AuthKind.Grant, c.basisGrant);
-            uint40 grantEnd = _grants[c.basisGrant].validUntil;
-            if (validUntil > grantEnd) validUntil = grantEnd;
-        }
+        uint40 basisEnd = _basisEnd(c);
+        if (validUntil > basisEnd) validUntil = basisEnd;
         c.status = CertificateStatus.Active;
         c.issuedAt = now_;
         c.validUntil = validUntil;
@@ -153,7 +132,7 @@ abstract contract CertificateLedger is RightsBase {
         // leave two live certificates for one slot. The holder applies afresh instead.
         if (block.timestamp >= c.validUntil) revert CertificateExpired(certificateId, c.validUntil);
         _requireUnfrozen(certificateId, c.asset);
-        _requireBasisUnfrozen(c);
+        _requireBasisValid(certificateId, c);
         if (validUntil <= c.validUntil || validUntil <= block.timestamp) revert TermInvalid(c.validUntil, validUntil);
         _checkWithinBasis(c, validUntil);
         c.validUntil = validUntil;
@@ -172,7 +151,7 @@ abstract contract CertificateLedger is RightsBase {
             // A correction that extends the term is a renewal: frozen subjects cannot have it.
             if (validUntil > c.validUntil) {
                 _requireUnfrozen(certificateId, c.asset);
-                _requireBasisUnfrozen(c);
+                _requireBasisValid(certificateId, c);
             }
             _checkWithinBasis(c, validUntil);
             c.validUntil = validUntil;
@@ -224,63 +203,66 @@ abstract contract CertificateLedger is RightsBase {
         _requireUsableAsset(c.asset);
         GOVERNANCE.requireActiveParty(from);
         GOVERNANCE.requireActiveParty(to);
-        uint256 existing = _liveCertificate(c.asset, c.right, to);
-        if (existing != 0) revert CertificateExists(c.asset, c.right, to, existing);
-        delete _certificateByKey[_certificateKey(c.asset, c.right, from)];
-        _certificateByKey[_certificateKey(c.asset, c.right, to)] = tokenId;
+        if (c.right != Right.Holding) {
+            // The one live holding certificate of an asset is this token: only the other rights
+            // are one per holder and need their (asset, right, holder) slot moved.
+            uint256 existing = _liveCertificate(c.asset, c.right, to);
+            if (existing != 0) revert CertificateExists(c.asset, c.right, to, existing);
+            delete _certificateByKey[_certificateKey(c.asset, c.right, from)];
+            _certificateByKey[_certificateKey(c.asset, c.right, to)] = tokenId;
+        }
         emit CertificateTransferred(tokenId, from, to, _transferReason);
         _transferReason = bytes32(0);
     }
 
-    function _checkApplicant(AssetCore storage core, bytes32 asset, Right right, uint64 basisGrant) private view {
+    /// @dev Who may apply; returns the holding certificate an own-name right rests on, or 0.
+    function _checkApplicant(AssetCore storage core, bytes32 asset, Right right, uint64 basisGrant)
+        private
+        view
+        returns (uint256 holding)
+    {
+        holding = _liveHolding(asset);
         if (right == Right.Holding) {
             if (basisGrant != 0) revert HoldingRightCannotRestOnGrant();
             if (core.registrant != msg.sender) revert HoldingRightNotRegistrant(asset, msg.sender);
-            uint256 holding = _liveHolding(asset);
             if (holding != 0) revert CertificateExists(asset, Right.Holding, _ownerOf(holding), holding);
-            return;
+            return 0;
         }
         if (basisGrant == 0) {
-            _checkOwnName(core, asset, msg.sender);
-            return;
+            // In one's own name: only the holder of the (pending or active) holding right.
+            if (holding == 0 || _ownerOf(holding) != msg.sender) revert NotRightHolder(AuthKind.Certificate, holding, msg.sender);
+            return holding;
         }
         Grant storage g = _requireGrant(basisGrant);
         if (g.grantee != msg.sender) revert NotRightHolder(AuthKind.Grant, basisGrant, msg.sender);
         if (g.right != right) revert RightExceedsParent(g.right, right);
         if (_grantAsset(basisGrant) != asset) revert ParentRightInactive(AuthKind.Grant, basisGrant);
         if (!_grantValid(basisGrant, true)) revert ParentRightInactive(AuthKind.Grant, basisGrant);
+        return 0;
     }
 
-    /// @dev A processing or operating right in `account`'s own name: it must hold the live holding
-    /// right, or be the registrant while nobody holds it (having transferred the holding right away,
-    /// the registrant keeps no rights of its own).
-    function _checkOwnName(AssetCore storage core, bytes32 asset, address account) private view {
-        uint256 holding = _liveHolding(asset);
-        address holder = holding != 0 ? _ownerOf(holding) : core.registrant;
-        if (holder != account) revert NotRightHolder(AuthKind.Certificate, holding, account);
-    }
-
-    /// @dev The pending or active, unexpired holding certificate on `asset`, whoever holds it, or 0.
-    function _liveHolding(bytes32 asset) private view returns (uint256 id) {
-        id = _holdingCertificate[asset];
-        if (id == 0) return 0;
-        Certificate storage c = _certificates[id];
-        bool live = c.status == CertificateStatus.Notice
-            || (c.status == CertificateStatus.Active && block.timestamp < c.validUntil);
-        if (!live) return 0;
-    }
-
-    /// @dev A certificate resting on a grant is frozen with any grant up its chain.
-    function _requireBasisUnfrozen(Certificate storage c) private view {
+    /// @dev The right a certificate rests on is still effective, unfrozen and (for an own-name
+    /// right) still held by the certificate's holder.
+    function _requireBasisValid(uint256 certificateId, Certificate storage c) private view {
         if (c.basisGrant != 0 && !_grantValid(c.basisGrant, true)) {
             revert ParentRightInactive(AuthKind.Grant, c.basisGrant);
         }
+        uint256 holding = c.basisCertificate;
+        if (holding != 0 && (!_certificateValid(holding, true) || _ownerOf(holding) != _ownerOf(certificateId))) {
+            revert ParentRightInactive(AuthKind.Certificate, holding);
+        }
+    }
+
+    /// @dev When the right a certificate rests on ends (no bound: type(uint40).max).
+    function _basisEnd(Certificate storage c) private view returns (uint40) {
+        if (c.basisGrant != 0) return _grants[c.basisGrant].validUntil;
+        if (c.basisCertificate != 0) return _certificates[c.basisCertificate].validUntil;
+        return type(uint40).max;
     }
 
     function _checkWithinBasis(Certificate storage c, uint40 validUntil) private view {
-        if (c.basisGrant == 0) return;
-        uint40 grantEnd = _grants[c.basisGrant].validUntil;
-        if (validUntil > grantEnd) revert GrantOutlivesParent(validUntil, grantEnd);
+        uint40 basisEnd = _basisEnd(c);
+        if (validUntil > basisEnd) revert GrantOutlivesParent(validUntil, basisEnd);
     }
 
     function _requireStatus(uint256 certificateId, CertificateStatus status) internal view returns (Certificate storage c) {
@@ -299,8 +281,10 @@ abstract contract CertificateLedger is RightsBase {
     function _end(uint256 certificateId, CertificateStatus status, bytes32 action, bytes32 reasonHash) internal {
         Certificate storage c = _certificates[certificateId];
         c.status = status;
-        bytes32 key = _certificateKey(c.asset, c.right, _ownerOf(certificateId));
-        if (_certificateByKey[key] == certificateId) delete _certificateByKey[key];
+        if (c.right != Right.Holding) {
+            bytes32 key = _certificateKey(c.asset, c.right, _ownerOf(certificateId));
+            if (_certificateByKey[key] == certificateId) delete _certificateByKey[key];
+        }
         emit CertificateUpdated(certificateId, action, msg.sender, c, reasonHash);
     }
 }

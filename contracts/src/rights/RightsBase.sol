@@ -36,8 +36,11 @@ abstract contract RightsBase is ERC721, IRightsRegistry {
 
     mapping(uint256 certificateId => Certificate) internal _certificates;
     uint256 internal _certificateCount;
-    /// @dev (asset, right, holder) => the pending or active certificate for it.
+    /// @dev (asset, processing or operating right, holder) => the pending or active certificate for it.
     mapping(bytes32 key => uint256 certificateId) internal _certificateByKey;
+    /// @dev The latest holding certificate applied for on each asset. The holding right is one per
+    /// asset: whoever holds it (after transfers too), nobody else may apply for it while it is live.
+    mapping(bytes32 asset => uint256 certificateId) internal _holdingCertificate;
 
     mapping(uint256 grantId => Grant) internal _grants;
     uint256 internal _grantCount;
@@ -101,12 +104,24 @@ abstract contract RightsBase is ERC721, IRightsRegistry {
 
     /// @dev The pending or active (and unexpired) certificate of `holder` for (asset, right), or 0.
     function _liveCertificate(bytes32 asset, Right right, address holder) internal view returns (uint256 id) {
+        if (right == Right.Holding) {
+            id = _liveHolding(asset);
+            return _ownerOf(id) == holder ? id : 0;
+        }
         id = _certificateByKey[_certificateKey(asset, right, holder)];
-        if (id == 0) return 0;
-        Certificate storage c = _certificates[id];
-        bool live = c.status == CertificateStatus.Notice
+        if (!_isLive(id)) return 0;
+    }
+
+    /// @dev The pending or active, unexpired holding certificate on `asset`, whoever holds it, or 0.
+    function _liveHolding(bytes32 asset) internal view returns (uint256 id) {
+        id = _holdingCertificate[asset];
+        if (!_isLive(id)) return 0;
+    }
+
+    function _isLive(uint256 certificateId) private view returns (bool) {
+        Certificate storage c = _certificates[certificateId];
+        return c.status == CertificateStatus.Notice
             || (c.status == CertificateStatus.Active && block.timestamp < c.validUntil);
-        if (!live) return 0;
     }
 
     /// @dev Active, in term, on an active asset, resting on an effective grant; optionally unfrozen too.
@@ -117,6 +132,11 @@ abstract contract RightsBase is ERC721, IRightsRegistry {
         if (unfrozen) {
             if (_openDisputes[SubjectKind.Certificate][bytes32(certificateId)] != 0) return false;
             if (_openDisputes[SubjectKind.Asset][c.asset] != 0) return false;
+        }
+        uint256 holding = c.basisCertificate;
+        if (holding != 0) {
+            // A right in one's own name rests on one's holding right: it ends when that ends or moves.
+            if (_ownerOf(holding) != _ownerOf(certificateId) || !_certificateValid(holding, unfrozen)) return false;
         }
         return c.basisGrant == 0 || _grantValid(c.basisGrant, unfrozen);
     }

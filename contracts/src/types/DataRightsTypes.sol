@@ -157,6 +157,7 @@ struct Certificate {
     uint40 validUntil;
     uint16 openObjections;
     uint64 basisGrant; // grant the right rests on; 0 for a right held in its own name
+    uint40 basisCertificate; // for a processing or operating right in its own name: the holding certificate
 }
 
 /// @notice The terms of a grant (授权), as the grantor states them.
@@ -256,6 +257,13 @@ struct Anchor {
     EvidenceType evidenceType;
     SubjectKind subjectKind;
     uint32 count; // documents under a batch root; 0 for a single anchor
+}
+
+/// @notice The stored state of an objection (异议) to a certificate in its notice window.
+struct Objection {
+    uint64 certificateId;
+    address filer;
+    bool open;
 }
 
 /// @notice The stored state of a dispute.

@@ -153,6 +153,7 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.BigInteger(), nullable=False),
         sa.Column("open_objections", sa.Integer(), nullable=False),
         sa.Column("basis_grant", sa.BigInteger(), nullable=False),
+        sa.Column("basis_certificate", sa.BigInteger(), nullable=False),
         sa.Column("applicant", sa.String(), nullable=False),
         sa.Column("last_action", sa.String(), nullable=False),
         sa.Column("last_actor", sa.String(), nullable=False),
@@ -161,6 +162,12 @@ def upgrade() -> None:
     op.create_index(op.f("ix_certificates_asset"), "certificates", ["asset"], unique=False)
     op.create_index(
         op.f("ix_certificates_basis_grant"), "certificates", ["basis_grant"], unique=False
+    )
+    op.create_index(
+        op.f("ix_certificates_basis_certificate"),
+        "certificates",
+        ["basis_certificate"],
+        unique=False,
     )
     op.create_index(
         "ix_certificates_current", "certificates", ["certificate_id", "to_block"], unique=False
@@ -797,6 +804,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_certificates_from_block"), table_name="certificates")
     op.drop_index("ix_certificates_current", table_name="certificates")
     op.drop_index(op.f("ix_certificates_basis_grant"), table_name="certificates")
+    op.drop_index(op.f("ix_certificates_basis_certificate"), table_name="certificates")
     op.drop_index(op.f("ix_certificates_asset"), table_name="certificates")
     op.drop_table("certificates")
     op.drop_index("uq_certificate_holders_version", table_name="certificate_holders")
