@@ -28,7 +28,17 @@ from registry.db.engine import make_engine
 from registry.db.tables import BlockRow, EventLogRow, IndexStateRow
 from registry.indexer.indexer import Indexer
 from tests.integration.conftest import Actors
-from tests.integration.scenario import NOTICE, YEAR, certify, h, now, record, terms, travel
+from tests.integration.scenario import (
+    NOTICE,
+    YEAR,
+    certify,
+    certify_own_name,
+    h,
+    now,
+    record,
+    terms,
+    travel,
+)
 
 POSTGRES_URL = os.environ.get(
     "DATARIGHTS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -146,11 +156,42 @@ __all__ = [
     "every_event_scenario",
     "indexed_block",
     "make_indexer",
+    "own_name_scenario",
     "postgres_reachable",
     "run_indexer_process",
     "table_counts",
     "write_settings",
 ]
+
+
+# ---------------------------------------------------------------- rights in one's own name
+
+
+def own_name_scenario(actors: Actors) -> dict[str, Any]:
+    """Own-name certificates whose holding certificates end in each way: revoked by a ruling
+    (with a product made under the own-name processing right), transferred away and cancelled;
+    plus one whose holding certificate stays. Returns the ids it created."""
+    bureau, admin, other = actors.bureau, actors.admin, actors.other
+    processing_right, operating_right = model.Right.PROCESSING, model.Right.OPERATING
+    ids: dict[str, Any] = {"revoked_asset": bureau.register_resource(record()).id}
+    ids["revoked_holding"], ids["processing"] = certify_own_name(
+        bureau, admin, ids["revoked_asset"], processing_right
+    )
+    use = model.InputUse(ids["revoked_asset"], model.AuthKind.CERTIFICATE, ids["processing"])
+    ids["product"] = bureau.register_product(record(), [use]).id
+    for name in ("sold", "cancelled", "kept"):
+        asset = bureau.register_resource(record()).id
+        ids[f"{name}_holding"], ids[f"{name}_operating"] = certify_own_name(
+            bureau, admin, asset, operating_right
+        )
+    bureau.transfer_certificate(ids["sold_holding"], actors.buyer.account, h("sale"))
+    bureau.cancel_certificate(ids["cancelled_holding"], h("注销"))
+    dispute = other.raise_dispute(
+        model.SubjectKind.CERTIFICATE, ids["revoked_holding"], h("the data is ours")
+    ).id
+    admin.assign_arbitrator(dispute, actors.arbitrator.account)
+    actors.arbitrator.rule(dispute, True, h("claim upheld"))
+    return ids
 
 
 # ---------------------------------------------------------------- a subprocess indexer

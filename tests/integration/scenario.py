@@ -77,6 +77,19 @@ def certify(
     return int(cert)
 
 
+def certify_own_name(
+    holder: RegistryClient,
+    registrar: RegistryClient,
+    asset: bytes,
+    right: model.Right,
+    term: int = 0,
+) -> tuple[int, int]:
+    """Certify the holding right on `asset`, then `right` in the holder's own name resting on it;
+    returns (holding certificate, own-name certificate)."""
+    holding = certify(holder, registrar, asset, model.Right.HOLDING)
+    return holding, certify(holder, registrar, asset, right, term=term)
+
+
 def terms(
     grantee: str,
     *,

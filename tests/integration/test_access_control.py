@@ -372,11 +372,17 @@ def _assets_and_certificates() -> dict[FnKey, list[Entry]]:
                 PARTY_ONLY | not_holding_holder,
             )
         ],
-        (RIGHTS, "fileObjection", 2): [
-            Entry(lambda w, c: c.file_objection(w.notice, h("objection")), PARTY_ONLY)
+        (RIGHTS, "objectionFiled", 1): [
+            Entry(
+                lambda w, c: c.write(RIGHTS, "objectionFiled", w.notice),
+                each(EVERYONE, NOT_MODULE),
+            )
         ],
-        (RIGHTS, "resolveObjection", 3): [
-            Entry(lambda w, c: c.resolve_objection(w.objection, False, h("r")), registrars_refuse)
+        (RIGHTS, "objectionResolved", 3): [
+            Entry(
+                lambda w, c: c.write(RIGHTS, "objectionResolved", w.notice, True, h("r")),
+                each(EVERYONE, NOT_MODULE),
+            )
         ],
         (RIGHTS, "issueCertificate", 2): [
             Entry(lambda w, c: c.issue_certificate(w.notice), registrars_refuse)
@@ -490,11 +496,8 @@ def _grants_and_hooks() -> dict[FnKey, list[Entry]]:
         (RIGHTS, "freeze", 2): [
             Entry(lambda w, c: c.write(RIGHTS, "freeze", *subject(w)), each(EVERYONE, NOT_MODULE))
         ],
-        (RIGHTS, "unfreeze", 4): [
-            Entry(
-                lambda w, c: c.write(RIGHTS, "unfreeze", *subject(w), w.asset, True),
-                each(EVERYONE, NOT_MODULE),
-            )
+        (RIGHTS, "unfreeze", 2): [
+            Entry(lambda w, c: c.write(RIGHTS, "unfreeze", *subject(w)), each(EVERYONE, NOT_MODULE))
         ],
         (RIGHTS, "revokeSubject", 3): [
             Entry(
@@ -582,6 +585,15 @@ def _disputes_and_evidence() -> dict[FnKey, list[Entry]]:
         caller_arg(ReviewerRoleRequired),
     )
     return {
+        (DISPUTES, "fileObjection", 2): [
+            Entry(lambda w, c: c.file_objection(w.notice, h("objection")), PARTY_ONLY)
+        ],
+        (DISPUTES, "resolveObjection", 3): [
+            Entry(
+                lambda w, c: c.resolve_objection(w.objection, False, h("r")),
+                each((*NON_REGISTRARS, "holder"), needs_role("registrar")),
+            )
+        ],
         (DISPUTES, "raiseDispute", 3): [
             Entry(
                 lambda w, c: c.raise_dispute(model.SubjectKind.CERTIFICATE, w.holding, h("ev")),
@@ -691,6 +703,8 @@ def test_matrix_roleScenarioIsAsDescribed(world: World) -> None:
     assert gov.dispute(world.dispute).arbitrator == world["arbitrator"].account
     assert gov.holder_of(world.holding) == world["holder"].account
     assert gov.certificate(world.notice).status == model.CertificateStatus.NOTICE
+    assert gov.certificate(world.notice).basis_certificate == world.holding
+    assert gov.objection(world.objection).open
     assert gov.grant_record(world.grant).grantee == world["grantee"].account
     assert gov.grant_request(world.request).applicant == world["applicant"].account
 

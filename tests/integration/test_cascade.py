@@ -21,7 +21,7 @@ from registry.chain.contract_errors import (
 )
 from registry.chain.deploy import RIGHTS
 from tests.integration.conftest import Actors
-from tests.integration.scenario import YEAR, certify, h, record
+from tests.integration.scenario import YEAR, certify, certify_own_name, h, record
 from tests.integration.test_grants import grant_from
 
 pytestmark = pytest.mark.integration
@@ -38,6 +38,8 @@ class Chain:
 
     The bureau holds `cert` on `asset`; `g1` goes to the operator, `g2` from the operator to the
     buyer, who makes every product; `basis` is the buyer's processing certificate resting on g2.
+    The buyer holds the holding right on P1 and P2, and processes them in its own name under
+    processing certificates resting on those holding certificates.
     """
 
     asset: bytes
@@ -46,8 +48,10 @@ class Chain:
     g2: int
     basis: int
     p1: bytes
+    p1_holding: int
     p1_processing: int
     p2: bytes
+    p2_holding: int
     p2_processing: int
     p3: bytes
 
@@ -60,14 +64,27 @@ def build_chain(actors: Actors) -> Chain:
     g2 = grant_from(operator, buyer, parent_kind=GRANT, parent_id=g1, length=YEAR - 60)
     basis = certify(buyer, admin, asset, model.Right.PROCESSING, basis_grant=g2)
     p1 = buyer.register_product(record(), [model.InputUse(asset, GRANT, g2)]).id
-    p1_processing = certify(buyer, admin, p1, model.Right.PROCESSING)
+    p1_holding, p1_processing = certify_own_name(buyer, admin, p1, model.Right.PROCESSING)
     p2 = buyer.register_product(record(), [model.InputUse(p1, CERT, p1_processing)]).id
-    p2_processing = certify(buyer, admin, p2, model.Right.PROCESSING)
+    p2_holding, p2_processing = certify_own_name(buyer, admin, p2, model.Right.PROCESSING)
     p3 = buyer.register_product(
         record(),
         [model.InputUse(p1, CERT, p1_processing), model.InputUse(p2, CERT, p2_processing)],
     ).id
-    return Chain(asset, cert, g1, g2, basis, p1, p1_processing, p2, p2_processing, p3)
+    return Chain(
+        asset,
+        cert,
+        g1,
+        g2,
+        basis,
+        p1,
+        p1_holding,
+        p1_processing,
+        p2,
+        p2_holding,
+        p2_processing,
+        p3,
+    )
 
 
 def uphold(actors: Actors, kind: model.SubjectKind, subject: bytes | int) -> WriteResult:
@@ -218,6 +235,34 @@ def test_continueCascade_fromRevokedAsset(actors: Actors, chain: Chain) -> None:
     assert not actors.admin.is_grant_effective(chain.g2)
     results = step_until_done(actors.buyer, 2)
     assert [e["asset"] for e in taints(results)] == [chain.p1, chain.p2, chain.p3]
+
+
+def test_continueCascade_fromRevokedHoldingTaintsProductsMadeInOwnName(
+    actors: Actors, chain: Chain
+) -> None:
+    """Revoking the buyer's holding certificate on P1 ends its own-name processing certificate at
+    once; the queue then taints what was made under it (P2, P3), and P1 itself stays active."""
+    result = uphold(actors, model.SubjectKind.CERTIFICATE, chain.p1_holding)
+    reader = actors.admin
+    assert result.event("CascadeQueued")["subject"] == chain.p1_holding.to_bytes(32, "big")
+    assert not reader.is_certificate_effective(chain.p1_processing)
+    assert not reader.can_process(actors.buyer.account, chain.p1, CERT, chain.p1_processing)
+    assert reader.is_certificate_effective(chain.cert)
+    assert reader.is_certificate_effective(chain.basis)
+
+    results = step_until_done(actors.outsider, 1)
+
+    cause = chain.p1_processing.to_bytes(32, "big")
+    certificate = model.SubjectKind.CERTIFICATE
+    assert taints(results) == [
+        {"asset": chain.p2, "status": TAINTED, "causeKind": certificate, "cause": cause},
+        {"asset": chain.p3, "status": TAINTED, "causeKind": certificate, "cause": cause},
+    ]
+    queued = [(e["kind"], e["subject"]) for r in results for e in r.all("CascadeQueued")]
+    assert queued == [(certificate, cause), (ASSET, chain.p2), (ASSET, chain.p3)]
+    assert reader.asset_core(chain.p1).status == model.AssetStatus.ACTIVE
+    assert reader.asset_core(chain.asset).status == model.AssetStatus.ACTIVE
+    assert not reader.is_certificate_effective(chain.p2_processing)
 
 
 def test_revokeGrant_byGrantorAlsoQueuesCascade(actors: Actors, chain: Chain) -> None:

@@ -33,13 +33,25 @@ from registry.chain.contract_errors import (
     ParentRightInactive,
     PartyIsSuspended,
     PartyNotAdmitted,
+    ProcessingRightMissing,
     RightExceedsParent,
     SubjectFrozen,
     TermInvalid,
 )
-from registry.chain.deploy import RIGHTS
+from registry.chain.deploy import DISPUTES, RIGHTS
 from tests.integration.conftest import Actors
-from tests.integration.scenario import NOTICE, YEAR, certify, h, now, record, terms, travel
+from tests.integration.scenario import (
+    NOTICE,
+    YEAR,
+    certify,
+    certify_own_name,
+    h,
+    now,
+    record,
+    terms,
+    travel,
+)
+from tests.integration.test_grants import grant_from
 
 HOLDING, PROCESSING, OPERATING = model.Right.HOLDING, model.Right.PROCESSING, model.Right.OPERATING
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -55,6 +67,11 @@ def block_time(w3: Web3, block_number: int) -> int:
 
 def enterprise_asset(client: RegistryClient) -> bytes:
     return bytes(client.register_resource(record()).id)
+
+
+def emitter(result: WriteResult, name: str) -> str:
+    """The address of the contract that emitted the first `name` event."""
+    return next(e.address for e in result.events if e.name == name)
 
 
 # ---------------------------------------------------------------- application and notice
@@ -76,6 +93,7 @@ def test_applyForCertificate_startsNoticeWindowAndMintsToApplicant(actors: Actor
         valid_until=0,
         open_objections=0,
         basis_grant=0,
+        basis_certificate=0,
     )
     assert applied.id == 1
     assert bureau.certificate(applied.id) == expected
@@ -109,7 +127,7 @@ def test_applyForCertificate_revertsWithCertificateExistsWhilePending(actors: Ac
 
 def test_applyForCertificate_revertsWithCertificateExistsWhileActive(actors: Actors) -> None:
     asset = enterprise_asset(actors.bureau)
-    active = certify(actors.bureau, actors.admin, asset, PROCESSING)
+    _, active = certify_own_name(actors.bureau, actors.admin, asset, PROCESSING)
     with pytest.raises(CertificateExists) as err:
         actors.bureau.apply_for_certificate(asset, PROCESSING)
     assert err.value.args == {
@@ -164,10 +182,59 @@ def test_applyForCertificate_holdingRevertsWithCertificateExistsAfterTransfer(
 
 
 @pytest.mark.parametrize("right", [PROCESSING, OPERATING])
-def test_applyForCertificate_ownNameByRegistrant(actors: Actors, right: model.Right) -> None:
+@pytest.mark.parametrize("holding_issued", [False, True], ids=["holdingPending", "holdingActive"])
+def test_applyForCertificate_ownNameRestsOnHoldingCertificate(
+    actors: Actors, right: model.Right, holding_issued: bool
+) -> None:
+    """A pending holding certificate is enough to apply; the application records it."""
     asset = enterprise_asset(actors.bureau)
-    cert = actors.bureau.apply_for_certificate(asset, right).id
-    assert actors.bureau.certificate(cert).right == right
+    if holding_issued:
+        holding = certify(actors.bureau, actors.admin, asset, HOLDING)
+    else:
+        holding = actors.bureau.apply_for_certificate(asset, HOLDING).id
+
+    applied = actors.bureau.apply_for_certificate(asset, right)
+
+    cert = actors.bureau.certificate(applied.id)
+    assert (cert.right, cert.basis_grant, cert.basis_certificate) == (right, 0, holding)
+    assert applied.result.event("CertificateApplied")["certificate"] == cert
+
+
+@pytest.mark.parametrize("right", [PROCESSING, OPERATING])
+def test_applyForCertificate_ownNameByRegistrantWithoutHoldingRevertsWithNotRightHolder(
+    actors: Actors, right: model.Right
+) -> None:
+    """Registering an asset gives no rights of its own: the holding right must be certified."""
+    asset = enterprise_asset(actors.bureau)
+    with pytest.raises(NotRightHolder) as err:
+        actors.bureau.apply_for_certificate(asset, right)
+    assert err.value.args == {
+        "kind": int(model.AuthKind.CERTIFICATE),
+        "id": 0,
+        "account": actors.bureau.account,
+    }
+
+
+@pytest.mark.parametrize("right", [PROCESSING, OPERATING])
+def test_applyForCertificate_ownNameAfterHoldingEndedRevertsWithNotRightHolder(
+    actors: Actors, right: model.Right
+) -> None:
+    """A cancelled or expired holding certificate no longer supports own-name applications."""
+    bureau = actors.bureau
+    cancelled_asset, expired_asset = enterprise_asset(bureau), enterprise_asset(bureau)
+    cancelled = certify(bureau, actors.admin, cancelled_asset, HOLDING)
+    bureau.cancel_certificate(cancelled, h("注销"))
+    certify(bureau, actors.admin, expired_asset, HOLDING, term=3600)
+    travel(bureau.w3, 3600)
+
+    for asset in (cancelled_asset, expired_asset):
+        with pytest.raises(NotRightHolder) as err:
+            bureau.apply_for_certificate(asset, right)
+        assert err.value.args == {
+            "kind": int(model.AuthKind.CERTIFICATE),
+            "id": 0,
+            "account": bureau.account,
+        }
 
 
 @pytest.mark.parametrize("right", [PROCESSING, OPERATING])
@@ -175,11 +242,12 @@ def test_applyForCertificate_ownNameRevertsWithNotRightHolder(
     actors: Actors, right: model.Right
 ) -> None:
     asset = enterprise_asset(actors.bureau)
+    holding = actors.bureau.apply_for_certificate(asset, HOLDING).id
     with pytest.raises(NotRightHolder) as err:
         actors.other.apply_for_certificate(asset, right)
     assert err.value.args == {
         "kind": int(model.AuthKind.CERTIFICATE),
-        "id": 0,
+        "id": holding,
         "account": actors.other.account,
     }
 
@@ -192,6 +260,7 @@ def test_applyForCertificate_ownNameFollowsHoldingRight(actors: Actors) -> None:
 
     cert = buyer.apply_for_certificate(asset, OPERATING).id
     assert buyer.holder_of(cert) == buyer.account
+    assert buyer.certificate(cert).basis_certificate == holding
     with pytest.raises(NotRightHolder) as err:
         bureau.apply_for_certificate(asset, PROCESSING)
     assert err.value.args == {
@@ -203,6 +272,7 @@ def test_applyForCertificate_ownNameFollowsHoldingRight(actors: Actors) -> None:
 
 def test_applyForCertificate_revertsWithOperatingRightOnPublicResource(actors: Actors) -> None:
     asset = actors.bureau.register_resource(record(category=model.Category.PUBLIC)).id
+    actors.bureau.apply_for_certificate(asset, HOLDING)
     with pytest.raises(OperatingRightOnPublicResource) as err:
         actors.bureau.apply_for_certificate(asset, OPERATING)
     assert err.value.args == {"asset": asset}
@@ -294,6 +364,94 @@ def test_issueCertificate_onRevokedGrantRevertsWithParentRightInactive(actors: A
     assert err.value.args == {"kind": int(model.AuthKind.GRANT), "id": grant}
 
 
+# ---------------------------------------------------------------- rights in one's own name
+
+EndHolding = Callable[[Actors, int], object]
+
+
+def _revoke_by_ruling(actors: Actors, holding: int) -> object:
+    dispute = actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, holding, h("ours")).id
+    actors.admin.assign_arbitrator(dispute, actors.arbitrator.account)
+    return actors.arbitrator.rule(dispute, True, h("claim upheld"))
+
+
+def _cancel(actors: Actors, holding: int) -> object:
+    return actors.bureau.cancel_certificate(holding, h("注销"))
+
+
+def _transfer_away(actors: Actors, holding: int) -> object:
+    return actors.bureau.transfer_certificate(holding, actors.buyer.account, h("sale"))
+
+
+ENDINGS = pytest.mark.parametrize(
+    "end_holding",
+    [_revoke_by_ruling, _cancel, _transfer_away],
+    ids=["revokedByRuling", "cancelled", "transferredAway"],
+)
+
+
+@ENDINGS
+@pytest.mark.parametrize("right", [PROCESSING, OPERATING])
+def test_ownNameCertificate_endsWithHoldingCertificate(
+    actors: Actors, end_holding: EndHolding, right: model.Right
+) -> None:
+    bureau = actors.bureau
+    asset = enterprise_asset(bureau)
+    holding, cert = certify_own_name(bureau, actors.admin, asset, right)
+    assert bureau.is_certificate_effective(cert)
+
+    end_holding(actors, holding)
+
+    assert not bureau.is_certificate_effective(cert)
+    # Its own record is untouched: it ends because the right it rests on did.
+    assert bureau.certificate(cert).status == model.CertificateStatus.ACTIVE
+    assert bureau.holder_of(cert) == bureau.account
+    with pytest.raises(ParentRightInactive) as err:
+        grant_from(bureau, actors.operator, parent_id=cert, right=right)
+    assert err.value.args == {"kind": int(model.AuthKind.CERTIFICATE), "id": cert}
+
+
+@ENDINGS
+def test_registerProduct_underOwnNameProcessingAfterHoldingEndedRevertsWithProcessingRightMissing(
+    actors: Actors, end_holding: EndHolding
+) -> None:
+    bureau = actors.bureau
+    asset = enterprise_asset(bureau)
+    holding, processing = certify_own_name(bureau, actors.admin, asset, PROCESSING)
+    use = model.InputUse(asset, model.AuthKind.CERTIFICATE, processing)
+    bureau.register_product(record(), [use])
+
+    end_holding(actors, holding)
+
+    assert not bureau.can_process(bureau.account, asset, model.AuthKind.CERTIFICATE, processing)
+    with pytest.raises(ProcessingRightMissing) as err:
+        bureau.register_product(record(), [use])
+    assert err.value.args == {
+        "asset": asset,
+        "account": bureau.account,
+        "authKind": int(model.AuthKind.CERTIFICATE),
+        "authId": processing,
+    }
+
+
+def test_registerProduct_underOwnNameProcessingWhileHoldingFrozen(actors: Actors) -> None:
+    """A dispute over the holding certificate freezes the rights resting on it until dismissed."""
+    bureau, admin = actors.bureau, actors.admin
+    asset = enterprise_asset(bureau)
+    holding, processing = certify_own_name(bureau, admin, asset, PROCESSING)
+    use = model.InputUse(asset, model.AuthKind.CERTIFICATE, processing)
+    dispute = actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, holding, h("ours")).id
+
+    assert bureau.is_certificate_effective(processing)  # in force, but frozen with its basis
+    with pytest.raises(ProcessingRightMissing):
+        bureau.register_product(record(), [use])
+
+    admin.assign_arbitrator(dispute, actors.arbitrator.account)
+    actors.arbitrator.rule(dispute, False, h("claim unfounded"))
+    product = bureau.register_product(record(), [use]).id
+    assert bureau.children(asset) == [product]
+
+
 # ---------------------------------------------------------------- objections and issuance
 
 
@@ -327,6 +485,7 @@ def test_issueCertificate_afterWindowActivatesWithDefaultTerm(actors: Actors) ->
         valid_until=issued_at + 3 * YEAR,
         open_objections=0,
         basis_grant=0,
+        basis_certificate=0,
     )
     assert actors.bureau.certificate(applied.id) == expected
     assert result.event("CertificateUpdated") == {
@@ -359,7 +518,7 @@ def test_issueCertificate_toSuspendedApplicantRevertsWithPartyIsSuspended(actors
     assert err.value.args == {"account": actors.bureau.account}
 
 
-def test_issueCertificate_ownNameRevertsWithNotRightHolderAfterHoldingMoved(
+def test_issueCertificate_ownNameRevertsWithParentRightInactiveAfterHoldingMoved(
     actors: Actors,
 ) -> None:
     """An own-name application rests on the holding right; if that moves during the notice
@@ -371,13 +530,49 @@ def test_issueCertificate_ownNameRevertsWithNotRightHolderAfterHoldingMoved(
     bureau.transfer_certificate(holding, actors.buyer.account, h("sale"))
     travel(bureau.w3, NOTICE)
 
-    with pytest.raises(NotRightHolder) as err:
+    with pytest.raises(ParentRightInactive) as err:
         actors.admin.issue_certificate(cert)
-    assert err.value.args == {
-        "kind": int(model.AuthKind.CERTIFICATE),
-        "id": holding,
-        "account": bureau.account,
-    }
+    assert err.value.args == {"kind": int(model.AuthKind.CERTIFICATE), "id": holding}
+
+
+def test_issueCertificate_ownNameWaitsForHoldingIssuedAndEndsWithIt(actors: Actors) -> None:
+    """Applied for alongside a pending holding certificate, an own-name right is issued only once
+    the holding certificate is active, and never outlives it."""
+    bureau, admin = actors.bureau, actors.admin
+    asset = enterprise_asset(bureau)
+    holding = bureau.apply_for_certificate(asset, HOLDING).id
+    cert = bureau.apply_for_certificate(asset, PROCESSING).id
+    travel(bureau.w3, NOTICE)
+
+    with pytest.raises(ParentRightInactive) as err:
+        admin.issue_certificate(cert)
+    assert err.value.args == {"kind": int(model.AuthKind.CERTIFICATE), "id": holding}
+
+    admin.issue_certificate(holding, YEAR)
+    admin.issue_certificate(cert, 3 * YEAR)
+
+    issued = bureau.certificate(cert)
+    assert issued.status == model.CertificateStatus.ACTIVE
+    assert issued.basis_certificate == holding
+    assert issued.valid_until == bureau.certificate(holding).valid_until
+    assert bureau.is_certificate_effective(cert)
+
+
+def test_issueCertificate_ownNameOnRevokedHoldingRevertsWithParentRightInactive(
+    actors: Actors,
+) -> None:
+    bureau = actors.bureau
+    asset = enterprise_asset(bureau)
+    holding = certify(bureau, actors.admin, asset, HOLDING)
+    cert = bureau.apply_for_certificate(asset, OPERATING).id
+    dispute = actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, holding, h("ours")).id
+    actors.admin.assign_arbitrator(dispute, actors.arbitrator.account)
+    actors.arbitrator.rule(dispute, True, h("claim upheld"))
+    travel(bureau.w3, NOTICE)
+
+    with pytest.raises(ParentRightInactive) as err:
+        actors.admin.issue_certificate(cert)
+    assert err.value.args == {"kind": int(model.AuthKind.CERTIFICATE), "id": holding}
 
 
 def test_issueCertificate_revertsWithCertificateStatusInvalidWhenActive(actors: Actors) -> None:
@@ -400,7 +595,17 @@ def test_fileObjection_duringWindowEmitsObjectionFiled(actors: Actors) -> None:
         "filer": actors.other.account,
         "evidenceHash": h("we collected this data"),
     }
+    assert emitter(filed.result, "ObjectionFiled") == actors.other.address_of(DISPUTES)
     assert actors.bureau.certificate(cert).open_objections == 1
+    assert actors.bureau.objection(1) == model.Objection(
+        certificate_id=cert, filer=actors.other.account, open=True
+    )
+
+
+def test_objection_unknownIdReadsAsEmpty(actors: Actors) -> None:
+    assert actors.bureau.objection(99) == model.Objection(
+        certificate_id=0, filer=ZERO_ADDRESS, open=False
+    )
 
 
 def test_fileObjection_revertsWithNoticeWindowClosed(actors: Actors) -> None:
@@ -437,6 +642,9 @@ def test_issueCertificate_revertsWithObjectionsOpenUntilResolved(actors: Actors)
         "upheld": False,
         "reasonHash": h("unfounded"),
     }
+    assert emitter(resolved, "ObjectionResolved") == actors.admin.address_of(DISPUTES)
+    assert not actors.admin.objection(first).open
+    assert actors.admin.objection(second).open
     with pytest.raises(ObjectionsOpen) as err:
         actors.admin.issue_certificate(cert)
     assert err.value.args == {"certificateId": cert, "open": 1}
@@ -458,10 +666,12 @@ def test_resolveObjection_upheldRejectsAndCountsAgainstApplicant(actors: Actors)
     assert rejected.status == model.CertificateStatus.REJECTED
     assert rejected.open_objections == 0
     assert result.event("ObjectionResolved")["upheld"] is True
+    assert emitter(result, "ObjectionResolved") == bureau.address_of(DISPUTES)
+    # The registry records the rejection as done by the dispute registry, which resolved it.
     assert result.event("CertificateUpdated") == {
         "certificateId": cert,
         "action": action("REJECTED"),
-        "actor": actors.admin.account,
+        "actor": bureau.address_of(DISPUTES),
         "certificate": rejected,
         "reasonHash": h("objection upheld"),
     }
@@ -557,8 +767,10 @@ def test_renewCertificate_revertsWithCertificateExpired(actors: Actors) -> None:
 
 
 def test_renewCertificate_revertsWithSubjectFrozen(actors: Actors) -> None:
-    cert = certify(actors.bureau, actors.admin, enterprise_asset(actors.bureau), PROCESSING)
+    asset = enterprise_asset(actors.bureau)
+    holding, cert = certify_own_name(actors.bureau, actors.admin, asset, PROCESSING, term=YEAR)
     end = actors.bureau.certificate(cert).valid_until
+    assert end < actors.bureau.certificate(holding).valid_until
     actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, cert, h("evidence"))
     with pytest.raises(SubjectFrozen) as err:
         actors.admin.renew_certificate(cert, end + YEAR, h("renewal"))
@@ -576,6 +788,30 @@ def test_renewCertificate_onFrozenGrantRevertsWithParentRightInactive(actors: Ac
     with pytest.raises(ParentRightInactive) as err:
         actors.admin.renew_certificate(cert, end + 30 * 24 * 3600, h("renewal"))
     assert err.value.args == {"kind": int(model.AuthKind.GRANT), "id": grant}
+
+
+def test_renewCertificate_ownNameOnFrozenHoldingRevertsWithParentRightInactive(
+    actors: Actors,
+) -> None:
+    asset = enterprise_asset(actors.bureau)
+    holding, cert = certify_own_name(actors.bureau, actors.admin, asset, PROCESSING, term=YEAR)
+    end = actors.bureau.certificate(cert).valid_until
+    actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, holding, h("it is our data"))
+    with pytest.raises(ParentRightInactive) as err:
+        actors.admin.renew_certificate(cert, end + 30 * 24 * 3600, h("renewal"))
+    assert err.value.args == {"kind": int(model.AuthKind.CERTIFICATE), "id": holding}
+
+
+def test_renewCertificate_ownNameRevertsWithGrantOutlivesParent(actors: Actors) -> None:
+    """An own-name right cannot be renewed past the end of the holding certificate it rests on."""
+    asset = enterprise_asset(actors.bureau)
+    holding, cert = certify_own_name(actors.bureau, actors.admin, asset, OPERATING, term=YEAR)
+    holding_end = actors.bureau.certificate(holding).valid_until
+    with pytest.raises(GrantOutlivesParent) as err:
+        actors.admin.renew_certificate(cert, holding_end + 1, h("renewal"))
+    assert err.value.args == {"validUntil": holding_end + 1, "parentValidUntil": holding_end}
+    actors.admin.renew_certificate(cert, holding_end, h("renewal up to the holding right's end"))
+    assert actors.bureau.certificate(cert).valid_until == holding_end
 
 
 def test_renewCertificate_onGrantRevertsWithGrantOutlivesParent(actors: Actors) -> None:
@@ -614,7 +850,8 @@ def test_correctCertificate_revertsWithTermInvalid(actors: Actors) -> None:
 
 
 def test_correctCertificate_extensionRevertsWithSubjectFrozen(actors: Actors) -> None:
-    cert = certify(actors.bureau, actors.admin, enterprise_asset(actors.bureau), PROCESSING)
+    asset = enterprise_asset(actors.bureau)
+    _, cert = certify_own_name(actors.bureau, actors.admin, asset, PROCESSING, term=YEAR)
     end = actors.bureau.certificate(cert).valid_until
     actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, cert, h("evidence"))
 
@@ -624,8 +861,9 @@ def test_correctCertificate_extensionRevertsWithSubjectFrozen(actors: Actors) ->
         "kind": int(model.SubjectKind.CERTIFICATE),
         "subject": cert.to_bytes(32, "big"),
     }
-    actors.admin.correct_certificate(cert, end - YEAR, h("shortening is allowed"))
-    assert actors.bureau.certificate(cert).valid_until == end - YEAR
+    shorter = end - 30 * 24 * 3600
+    actors.admin.correct_certificate(cert, shorter, h("shortening is allowed"))
+    assert actors.bureau.certificate(cert).valid_until == shorter
 
 
 def test_correctCertificate_duringNoticeRecordsCorrection(actors: Actors) -> None:

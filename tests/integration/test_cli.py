@@ -168,6 +168,8 @@ def test_grant_sign_submit_derive_verify(cli: Cli, tmp_path: Path) -> None:
     product, product_file = derive(cli, tmp_path, asset, grant)
     assert product == sha256_hex(product_file)
     assert cli.ok("assets", "show", asset)["products"] == [product]
+    # The operating right in the operator's own name rests on its holding right on the product.
+    certify(cli, product, "holding", OPERATOR)
     operating = certify(cli, product, "operating", OPERATOR)
 
     licence = tmp_path / "licence.json"

@@ -24,9 +24,10 @@ from registry.chain.contract_errors import (
     ProcessingRightMissing,
     SelfDispute,
     SubjectFrozen,
+    SubjectNotDisputable,
 )
 from tests.integration.conftest import Actors
-from tests.integration.scenario import YEAR, certify, h, record
+from tests.integration.scenario import YEAR, certify, certify_own_name, h, record
 from tests.integration.test_grants import grant_from
 
 pytestmark = pytest.mark.integration
@@ -112,6 +113,69 @@ def test_raiseDispute_onAssetRespondentIsRegistrant(actors: Actors) -> None:
     event = actors.other.raise_dispute(ASSET, asset, h("copied")).result.event("DisputeRaised")
     assert (event["respondent"], event["ownership"]) == (actors.bureau.account, True)
     assert actors.other.open_disputes(ASSET, asset) == 1
+    # The frozen asset itself refuses applications; no separate ownership count is kept for it.
+    assert actors.other.open_ownership_disputes(asset) == 0
+
+
+def test_rule_dismissOnAssetUnfreezesIt(actors: Actors) -> None:
+    asset = actors.bureau.register_resource(record()).id
+    holding = certify(actors.bureau, actors.admin, asset, model.Right.HOLDING)
+    dispute = actors.other.raise_dispute(ASSET, asset, h("copied")).id
+    actors.admin.assign_arbitrator(dispute, actors.arbitrator.account)
+
+    result = actors.arbitrator.rule(dispute, False, h("not copied"))
+
+    assert result.event("SubjectFreezeChanged") == {
+        "kind": ASSET,
+        "subject": asset,
+        "openDisputes": 0,
+    }
+    assert actors.admin.open_disputes(ASSET, asset) == 0
+    assert actors.admin.open_ownership_disputes(asset) == 0
+    actors.bureau.apply_for_certificate(asset, model.Right.PROCESSING)
+    assert grant_from(actors.bureau, actors.operator, parent_id=holding) == 1
+
+
+def _revoked_by_ruling(actors: Actors, kind: model.SubjectKind, subject: bytes | int) -> None:
+    dispute = actors.other.raise_dispute(kind, subject, h("claim")).id
+    actors.admin.assign_arbitrator(dispute, actors.arbitrator.account)
+    actors.arbitrator.rule(dispute, True, h("claim upheld"))
+
+
+def _ended_subjects(actors: Actors) -> dict[str, tuple[model.SubjectKind, bytes | int]]:
+    bureau, admin = actors.bureau, actors.admin
+    revoked_asset = bureau.register_resource(record()).id
+    _revoked_by_ruling(actors, ASSET, revoked_asset)
+    asset = bureau.register_resource(record()).id
+    holding = certify(bureau, admin, asset, model.Right.HOLDING)
+    revoked_grant = grant_from(bureau, actors.operator, parent_id=holding)
+    bureau.revoke_grant(revoked_grant, h("licence ended"))
+    rejected = bureau.apply_for_certificate(asset, model.Right.PROCESSING).id
+    admin.reject_application(rejected, h("materials incomplete"))
+    _, operating = certify_own_name(
+        bureau, admin, bureau.register_resource(record()).id, model.Right.OPERATING
+    )
+    bureau.cancel_certificate(operating, h("注销"))
+    _revoked_by_ruling(actors, CERTIFICATE, holding)
+    return {
+        "revokedAsset": (ASSET, revoked_asset),
+        "revokedGrant": (GRANT, revoked_grant),
+        "rejectedCertificate": (CERTIFICATE, rejected),
+        "cancelledCertificate": (CERTIFICATE, operating),
+        "revokedCertificate": (CERTIFICATE, holding),
+    }
+
+
+def test_raiseDispute_revertsWithSubjectNotDisputable(actors: Actors) -> None:
+    """An ended subject (revoked, cancelled, rejected) has nothing left to freeze or revoke."""
+    for name, (kind, subject) in _ended_subjects(actors).items():
+        with pytest.raises(SubjectNotDisputable) as exc:
+            actors.buyer.raise_dispute(kind, subject, h("late claim"))
+        assert exc.value.args == {
+            "kind": int(kind),
+            "subject": model.subject_bytes(kind, subject),
+        }, name
+        assert actors.admin.open_disputes(kind, subject) == 0, name
 
 
 def test_raiseDispute_revertsWithSelfDispute(actors: Actors) -> None:
@@ -164,7 +228,7 @@ def test_registerProduct_revertsWithProcessingRightMissing_frozenCertificate(
     actors: Actors,
 ) -> None:
     asset = actors.operator.register_resource(record()).id
-    processing = certify(actors.operator, actors.admin, asset, model.Right.PROCESSING)
+    _, processing = certify_own_name(actors.operator, actors.admin, asset, model.Right.PROCESSING)
     actors.other.raise_dispute(CERTIFICATE, processing, h("claim"))
     use = model.InputUse(asset, model.AuthKind.CERTIFICATE, processing)
     with pytest.raises(ProcessingRightMissing) as exc:

@@ -432,6 +432,59 @@ def test_registerResource_revertsWithCoreGradeNotTradable(actors: Actors) -> Non
     assert err.value.args == {}
 
 
+def _flawed_records(actors: Actors) -> dict[str, model.AssetRecord]:
+    """Records each refused for a reason of their own, whatever the policy says."""
+    taken = record()
+    actors.other.register_resource(taken)
+    return {
+        "alreadyRegistered": taken,
+        "contentHashMissing": replace(record(), content_hash=model.ZERO32),
+        "merkleCommitmentInvalid": replace(record(), merkle_root=model.ZERO32, leaf_count=4),
+        "openClassInvalid": record(open_class=model.OpenClass.CONDITIONAL),
+    }
+
+
+def test_registerResource_checksPolicyBeforeTheRecord(actors: Actors) -> None:
+    """Data the policy keeps off the market is refused as such, before anything else about the
+    record is looked at: a core-grade or negative-listed registration learns nothing more."""
+    actors.admin.set_domain_restricted(7, True)
+    before = actors.bureau.asset_count()
+    for name, flawed in _flawed_records(actors).items():
+        with pytest.raises(CoreGradeNotTradable):
+            actors.bureau.register_resource(replace(flawed, grade=model.Grade.CORE))
+        with pytest.raises(DomainRestricted) as err:
+            actors.bureau.register_resource(replace(flawed, domain=7))
+        assert err.value.args == {"domain": 7}, name
+    assert actors.bureau.asset_count() == before + 1
+
+
+def test_registerResources_checksPolicyBeforeTheRecord(actors: Actors) -> None:
+    """In a batch, each change of classification is checked against the policy before the record
+    under it: a listed record after a run of allowed ones is refused for the listing."""
+    actors.admin.set_domain_restricted(7, True)
+    flawed = _flawed_records(actors)
+    before = actors.bureau.asset_count()
+    for name, bad in flawed.items():
+        batch = [record(), record(), replace(bad, domain=7), record()]
+        with pytest.raises(DomainRestricted) as err:
+            actors.bureau.register_resources(batch)
+        assert err.value.args == {"domain": 7}, name
+    assert actors.bureau.asset_count() == before
+
+
+def test_registerProduct_checksPolicyBeforeTheRecordAndInputs(actors: Actors) -> None:
+    """A product the policy refuses is refused as such, even with a flawed record and inputs the
+    registrant has no right to process."""
+    asset = actors.bureau.register_resource(record()).id
+    unauthorized = [model.InputUse(asset, model.AuthKind.CERTIFICATE, 1)]
+    actors.admin.set_category_restricted(model.Category.PERSONAL, True)
+    for name, flawed in _flawed_records(actors).items():
+        product = replace(flawed, category=model.Category.PERSONAL)
+        with pytest.raises(CategoryRestricted) as err:
+            actors.operator.register_product(product, unauthorized)
+        assert err.value.args == {"category": int(model.Category.PERSONAL)}, name
+
+
 @pytest.mark.parametrize("grade", [model.Grade.GENERAL, model.Grade.IMPORTANT])
 def test_registerResource_acceptsTradableGrades(actors: Actors, grade: model.Grade) -> None:
     asset = actors.bureau.register_resource(record(grade=grade)).id

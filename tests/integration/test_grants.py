@@ -26,7 +26,16 @@ from registry.chain.contract_errors import (
     TermInvalid,
 )
 from tests.integration.conftest import Actors
-from tests.integration.scenario import YEAR, certify, h, now, record, terms, travel
+from tests.integration.scenario import (
+    YEAR,
+    certify,
+    certify_own_name,
+    h,
+    now,
+    record,
+    terms,
+    travel,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -129,7 +138,7 @@ def test_grant_revertsWithHoldingRightNotGrantable(actors: Actors, held: Held) -
 def test_grant_revertsWithRightExceedsParent_fromProcessingCertificate(actors: Actors) -> None:
     bureau, operator = actors.bureau, actors.operator
     asset = bureau.register_resource(record()).id
-    processing = certify(bureau, actors.admin, asset, model.Right.PROCESSING)
+    _, processing = certify_own_name(bureau, actors.admin, asset, model.Right.PROCESSING)
     with pytest.raises(RightExceedsParent) as exc:
         grant_from(bureau, operator, parent_id=processing, right=model.Right.OPERATING)
     assert exc.value.args == {
@@ -427,7 +436,7 @@ def test_grant_publicDataProductMayBeSubGranted(actors: Actors) -> None:
     product = actors.operator.register_product(
         record(category=model.Category.PUBLIC), [model.InputUse(held.asset, GRANT, g)]
     ).id
-    operating = certify(actors.operator, actors.admin, product, model.Right.OPERATING)
+    _, operating = certify_own_name(actors.operator, actors.admin, product, model.Right.OPERATING)
     licence = grant_from(
         actors.operator,
         actors.buyer,

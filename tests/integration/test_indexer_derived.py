@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from registry import model
 from registry.db.tables import AssetRow, CertificateHolderRow
+from registry.indexer.check import check_mirror, read_only_client
 from registry.indexer.derived import (
     certificate_status,
     grant_status,
@@ -20,7 +21,18 @@ from tests.integration.indexer_fixtures import (
     databases_fixture,  # noqa: F401  (fixture)
     every_event_scenario,
     make_indexer,
+    own_name_scenario,
 )
+
+
+def tainted_products(engine: Engine) -> set[str]:
+    """The products the mirror currently shows as tainted."""
+    with Session(engine) as session:
+        query = select(AssetRow.asset).where(  # type: ignore[call-overload]
+            AssetRow.to_block.is_(None),  # type: ignore[union-attr]
+            AssetRow.status == model.AssetStatus.TAINTED,
+        )
+        return set(session.scalars(query))
 
 
 def test_taint_closure_is_complete_before_the_cascade_runs(
@@ -39,20 +51,39 @@ def test_taint_closure_is_complete_before_the_cascade_runs(
             "basis-parent-revoked"
         )
         assert certificate_status(session, ids["holding"]) == "effective"
+        assert certificate_status(session, ids["operating"]) == "effective"
     assert not actors.admin.is_grant_effective(ids["sub_grant"])
     assert "0x" + bytes(ids["product2"]).hex() in closure.products
     actors.admin.run_cascade()
     indexer.catch_up()
+    assert tainted_products(engine) == closure.products
+
+
+def test_own_name_rights_end_with_their_holding_certificate(
+    actors: Actors, databases: Databases
+) -> None:
+    ids = own_name_scenario(actors)
+    engine = databases.engine()
+    indexer = make_indexer(engine, actors)
+    indexer.catch_up()
+    expected = {
+        "processing": "basis-revoked",
+        "sold_operating": "basis-moved",
+        "cancelled_operating": "basis-cancelled",
+        "kept_operating": "effective",
+    }
     with Session(engine) as session:
-        tainted = set(
-            session.scalars(
-                select(AssetRow.asset).where(
-                    AssetRow.to_block.is_(None),  # type: ignore[union-attr]
-                    AssetRow.status == model.AssetStatus.TAINTED,
-                )
-            )
-        )
-    assert tainted == closure.products
+        for name, status in expected.items():
+            assert certificate_status(session, ids[name]) == status, name
+            chain_says = actors.admin.is_certificate_effective(ids[name])
+            assert chain_says == (status == "effective"), name
+        closure = taint_closure(session)
+    assert closure.products == {"0x" + bytes(ids["product"]).hex()}
+    actors.admin.run_cascade()
+    indexer.catch_up()
+    assert tainted_products(engine) == closure.products
+    client = read_only_client(actors.admin.w3, actors.admin.deployment)
+    assert [str(d) for d in check_mirror(engine, client)] == []
 
 
 def test_history_answers_who_held_which_right_when(actors: Actors, databases: Databases) -> None:

@@ -28,7 +28,7 @@ from registry.chain.contract_errors import (
 )
 from registry.events.decoder import DecodedEvent, EventDecoder
 from tests.integration.conftest import Actors
-from tests.integration.scenario import NOTICE, YEAR, certify, h, record, travel
+from tests.integration.scenario import NOTICE, YEAR, certify_own_name, h, record, travel
 from tests.integration.test_cascade import build_chain, step_until_done, uphold
 from tests.integration.test_grants import grant_from, hold
 from tests.integration.test_signed_grants import make_offer, signature, submit
@@ -111,7 +111,7 @@ def test_invariant4_frozenSubjectIsInert(actors: Actors) -> None:
     """Invariant 4: a frozen subject cannot be transferred, granted from, renewed or used as an
     input."""
     asset = actors.operator.register_resource(record()).id
-    cert = certify(actors.operator, actors.admin, asset, model.Right.PROCESSING)
+    _, cert = certify_own_name(actors.operator, actors.admin, asset, model.Right.PROCESSING)
     actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, cert, h("claim"))
     with pytest.raises(SubjectFrozen):
         actors.operator.transfer_certificate(cert, actors.buyer.account, h("sale"))
@@ -145,7 +145,9 @@ def test_invariant6_lineageIsAcyclic(actors: Actors) -> None:
     registration sequence) to a product registered later, and an existing content cannot be
     registered again, so no edge can close a cycle."""
     chain = build_chain(actors)
-    p3_processing = certify(actors.buyer, actors.admin, chain.p3, model.Right.PROCESSING)
+    _, p3_processing = certify_own_name(
+        actors.buyer, actors.admin, chain.p3, model.Right.PROCESSING
+    )
     # P1 made again from P3 would close the cycle P1 -> P3 -> P1: P1 exists, so it cannot be new.
     with pytest.raises(AssetAlreadyRegistered):
         actors.buyer.register_product(

@@ -17,7 +17,16 @@ from registry.chain.contract_errors import (
     SubjectFrozen,
 )
 from tests.integration.conftest import Actors
-from tests.integration.scenario import YEAR, certify, h, now, record, terms, travel
+from tests.integration.scenario import (
+    YEAR,
+    certify,
+    certify_own_name,
+    h,
+    now,
+    record,
+    terms,
+    travel,
+)
 from tests.integration.test_grants import grant_from
 
 pytestmark = pytest.mark.integration
@@ -88,7 +97,7 @@ def test_registerProduct_emitsProductDerivedAndListsChildren(actors: Actors, src
 
 def test_registerProduct_manyInputsAndChildrenAccumulate(actors: Actors, src: Source) -> None:
     own = actors.operator.register_resource(record()).id
-    own_cert = certify(actors.operator, actors.admin, own, model.Right.PROCESSING)
+    _, own_cert = certify_own_name(actors.operator, actors.admin, own, model.Right.PROCESSING)
     own_use = model.InputUse(own, CERT, own_cert)
     p1 = actors.operator.register_product(record(), [src.use, own_use]).id
     p2 = actors.operator.register_product(record(), [own_use]).id
@@ -98,7 +107,7 @@ def test_registerProduct_manyInputsAndChildrenAccumulate(actors: Actors, src: So
 
 def test_registerProduct_productAsInputOfSecondProduct(actors: Actors, src: Source) -> None:
     p1 = actors.operator.register_product(record(), [src.use]).id
-    p1_processing = certify(actors.operator, actors.admin, p1, model.Right.PROCESSING)
+    _, p1_processing = certify_own_name(actors.operator, actors.admin, p1, model.Right.PROCESSING)
     # A second party processes P1 under a grant from the operator's processing certificate.
     g = grant_from(actors.operator, actors.buyer, parent_id=p1_processing)
     p2 = actors.buyer.register_product(record(), [model.InputUse(p1, GRANT, g)]).id
