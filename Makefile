@@ -45,8 +45,10 @@ demo: build ## run the end-to-end demo on a local chain
 gas: build ## gas used per registry operation
 	$(BIN)/python scripts/gas_report.py
 
-bench: build ## registration throughput benchmark
+bench: build ## all benchmarks, one after another (docs/BENCHMARKS.md); takes a few minutes
 	$(BIN)/python scripts/bench_registration.py
+	$(BIN)/python scripts/bench_hashing.py --size 256M
+	$(BIN)/python scripts/bench_indexer.py --events 20000
 
 clean: ## remove build output and tool caches (keeps .venv, node_modules and .datarights)
 	rm -rf build test-artifacts .pytest_cache .mypy_cache .ruff_cache *.egg-info
