@@ -53,7 +53,7 @@ contract DisputeRegistry is IDisputeRegistry {
         if (!o.open) revert ObjectionNotOpen(objectionId);
         o.open = false;
         uint256 certificateId = o.certificateId;
-        emit ObjectionResolved(objectionId, certificateId, upheld, reasonHash);
+        emit ObjectionResolved(objectionId, certificateId, msg.sender, upheld, reasonHash);
         _RIGHTS.objectionResolved(certificateId, upheld, reasonHash);
     }
 

@@ -325,6 +325,23 @@ class CoreGradeNotTradable(ContractRevert):
     attr_names = ()
 
 
+class DependentRightNotTransferable(ContractRevert):
+    """A right that rests on a grant or on its holder's holding certificate stays with its
+    holder: it cannot be transferred on its own.
+
+    Solidity: ``error DependentRightNotTransferable(uint256 certificateId)``
+    """
+
+    error_name = "DependentRightNotTransferable"
+    signature = "DependentRightNotTransferable(uint256)"
+    selector = bytes.fromhex("bc68313d")
+    arg_names = ("certificateId",)
+    arg_types = ("uint256",)
+    attr_names = ("certificateId",)
+
+    certificateId: int
+
+
 class DisputeClosed(ContractRevert):
     """The dispute is already ruled.
 
@@ -549,22 +566,6 @@ class GrantAlreadyRevoked(ContractRevert):
     attr_names = ("grantId",)
 
     grantId: int
-
-
-class GrantBasedRightNotTransferable(ContractRevert):
-    """A right that rests on a grant stays with the grantee and cannot be transferred.
-
-    Solidity: ``error GrantBasedRightNotTransferable(uint256 certificateId)``
-    """
-
-    error_name = "GrantBasedRightNotTransferable"
-    signature = "GrantBasedRightNotTransferable(uint256)"
-    selector = bytes.fromhex("76d2d1a2")
-    arg_names = ("certificateId",)
-    arg_types = ("uint256",)
-    attr_names = ("certificateId",)
-
-    certificateId: int
 
 
 class GrantDepthExceeded(ContractRevert):
@@ -1415,6 +1416,7 @@ BY_SELECTOR: dict[bytes, type[ContractRevert]] = {
     CertificateStatusInvalid.selector: CertificateStatusInvalid,
     ContentHashMissing.selector: ContentHashMissing,
     CoreGradeNotTradable.selector: CoreGradeNotTradable,
+    DependentRightNotTransferable.selector: DependentRightNotTransferable,
     DisputeClosed.selector: DisputeClosed,
     DisputeNotFound.selector: DisputeNotFound,
     DomainRestricted.selector: DomainRestricted,
@@ -1429,7 +1431,6 @@ BY_SELECTOR: dict[bytes, type[ContractRevert]] = {
     ERC721NonexistentToken.selector: ERC721NonexistentToken,
     EvidenceMissing.selector: EvidenceMissing,
     GrantAlreadyRevoked.selector: GrantAlreadyRevoked,
-    GrantBasedRightNotTransferable.selector: GrantBasedRightNotTransferable,
     GrantDepthExceeded.selector: GrantDepthExceeded,
     GrantNotFound.selector: GrantNotFound,
     GrantNotRevocable.selector: GrantNotRevocable,

@@ -101,8 +101,7 @@ def load(settings: Settings, w3: Web3) -> Deployment:
     deployment = _parse(path)
     if deployment.chain_id != live_chain_id:
         raise StaleDeploymentError(
-            f"{path} is for chain id {deployment.chain_id}, "
-            f"the node is chain id {live_chain_id}"
+            f"{path} is for chain id {deployment.chain_id}, the node is chain id {live_chain_id}"
         )
     validate(deployment, w3)
     return deployment

@@ -199,9 +199,7 @@ def _known_errors() -> dict[bytes, type[ContractRevert]]:
     return table
 
 
-def _rebuild(
-    cls: type[ContractRevert], arguments: dict[str, Any], data: bytes
-) -> ContractRevert:
+def _rebuild(cls: type[ContractRevert], arguments: dict[str, Any], data: bytes) -> ContractRevert:
     return cls(arguments, data=data)
 
 

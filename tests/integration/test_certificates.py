@@ -17,8 +17,8 @@ from registry.chain.contract_errors import (
     CertificateExpired,
     CertificateNotFound,
     CertificateStatusInvalid,
+    DependentRightNotTransferable,
     ERC721InsufficientApproval,
-    GrantBasedRightNotTransferable,
     GrantOutlivesParent,
     HoldingRightCannotRestOnGrant,
     HoldingRightNotRegistrant,
@@ -639,6 +639,7 @@ def test_issueCertificate_revertsWithObjectionsOpenUntilResolved(actors: Actors)
     assert resolved.event("ObjectionResolved") == {
         "objectionId": first,
         "certificateId": cert,
+        "registrar": actors.admin.account,
         "upheld": False,
         "reasonHash": h("unfounded"),
     }
@@ -1072,12 +1073,12 @@ def test_transfer_revertsWithSubjectFrozen(actors: Actors, transfer: Transfer) -
 
 
 @TRANSFERS
-def test_transfer_revertsWithGrantBasedRightNotTransferable(
+def test_transfer_revertsWithDependentRightNotTransferable(
     actors: Actors, transfer: Transfer
 ) -> None:
     asset, _, grant = _processing_grant(actors)
     cert = certify(actors.operator, actors.admin, asset, PROCESSING, basis_grant=grant)
-    with pytest.raises(GrantBasedRightNotTransferable) as err:
+    with pytest.raises(DependentRightNotTransferable) as err:
         transfer(actors.operator, cert, actors.buyer.account)
     assert err.value.args == {"certificateId": cert}
 
@@ -1114,19 +1115,17 @@ def test_transfer_bySuspendedHolderRevertsWithPartyIsSuspended(
 
 
 @TRANSFERS
-def test_transfer_revertsWithCertificateExists(actors: Actors, transfer: Transfer) -> None:
-    """The recipient already holds a live certificate for the same asset and right."""
-    asset, _, grant = _processing_grant(actors)
-    own = certify(actors.bureau, actors.admin, asset, PROCESSING)
-    theirs = actors.operator.apply_for_certificate(asset, PROCESSING, grant).id
-    with pytest.raises(CertificateExists) as err:
+def test_transfer_ownNameRightRevertsWithDependentRightNotTransferable(
+    actors: Actors, transfer: Transfer
+) -> None:
+    """A right in one's own name rests on one's holding certificate: it moves only with it (the
+    holding right), never on its own; so no recipient can end up with two for one asset."""
+    asset = enterprise_asset(actors.bureau)
+    _, own = certify_own_name(actors.bureau, actors.admin, asset, PROCESSING)
+    with pytest.raises(DependentRightNotTransferable) as err:
         transfer(actors.bureau, own, actors.operator.account)
-    assert err.value.args == {
-        "asset": asset,
-        "right": PROCESSING,
-        "holder": actors.operator.account,
-        "certificateId": theirs,
-    }
+    assert err.value.args == {"certificateId": own}
+    assert actors.admin.holder_of(own) == actors.bureau.account
 
 
 # ---------------------------------------------------------------- invariant 1

@@ -111,10 +111,8 @@ def test_invariant4_frozenSubjectIsInert(actors: Actors) -> None:
     """Invariant 4: a frozen subject cannot be transferred, granted from, renewed or used as an
     input."""
     asset = actors.operator.register_resource(record()).id
-    _, cert = certify_own_name(actors.operator, actors.admin, asset, model.Right.PROCESSING)
+    holding, cert = certify_own_name(actors.operator, actors.admin, asset, model.Right.PROCESSING)
     actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, cert, h("claim"))
-    with pytest.raises(SubjectFrozen):
-        actors.operator.transfer_certificate(cert, actors.buyer.account, h("sale"))
     with pytest.raises(ParentRightInactive):
         grant_from(actors.operator, actors.buyer, parent_id=cert)
     with pytest.raises(SubjectFrozen):
@@ -122,6 +120,10 @@ def test_invariant4_frozenSubjectIsInert(actors: Actors) -> None:
         actors.admin.renew_certificate(cert, end + YEAR, h("renewal"))
     with pytest.raises(ProcessingRightMissing):
         actors.operator.register_product(record(), [model.InputUse(asset, CERT, cert)])
+    # Only holding certificates move; a frozen one cannot.
+    actors.other.raise_dispute(model.SubjectKind.CERTIFICATE, holding, h("ownership claim"))
+    with pytest.raises(SubjectFrozen):
+        actors.operator.transfer_certificate(holding, actors.buyer.account, h("sale"))
 
 
 def test_invariant5_revocationCarriesDownstream(actors: Actors) -> None:

@@ -86,9 +86,7 @@ def test_send_returns_plain_receipt_with_logs(w3: Web3, sender: TxSender, probe:
     assert read_uint(sender, probe, "value") == 42
 
 
-def test_send_raises_typed_revert_before_sending(
-    w3: Web3, sender: TxSender, probe: str
-) -> None:
+def test_send_raises_typed_revert_before_sending(w3: Web3, sender: TxSender, probe: str) -> None:
     block_before = w3.eth.block_number
     nonce_before = w3.eth.get_transaction_count(dev_account(SENDER_INDEX).address, "pending")
 

@@ -89,8 +89,12 @@ def test_decode_revert_error_string() -> None:
 
 @pytest.mark.parametrize(
     ("code", "reason"),
-    [(0x01, "assertion failed"), (0x11, "arithmetic underflow or overflow"),
-     (0x12, "division or modulo by zero"), (0x32, "array index out of bounds")],
+    [
+        (0x01, "assertion failed"),
+        (0x11, "arithmetic underflow or overflow"),
+        (0x12, "division or modulo by zero"),
+        (0x32, "array index out of bounds"),
+    ],
 )
 def test_decode_revert_panic(code: int, reason: str) -> None:
     data = bytes.fromhex("4e487b71") + encode(["uint256"], [code])

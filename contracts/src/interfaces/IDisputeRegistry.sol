@@ -19,7 +19,9 @@ interface IDisputeRegistry {
     /// @notice An objection (异议) was filed against a certificate in its public notice window.
     event ObjectionFiled(uint256 indexed objectionId, uint256 indexed certificateId, address indexed filer, bytes32 evidenceHash);
     /// @notice A registrar resolved an objection; an upheld objection rejects the application.
-    event ObjectionResolved(uint256 indexed objectionId, uint256 indexed certificateId, bool upheld, bytes32 reasonHash);
+    event ObjectionResolved(
+        uint256 indexed objectionId, uint256 indexed certificateId, address indexed registrar, bool upheld, bytes32 reasonHash
+    );
     /// @notice A registrar assigned (or reassigned) the arbitrator.
     event ArbitratorAssigned(uint256 indexed disputeId, address indexed arbitrator, address indexed registrar);
     /// @notice A party to the dispute, or its arbitrator, submitted further evidence.

@@ -99,8 +99,9 @@ interface IRightsRegistry {
     error ObjectionsOpen(uint256 certificateId, uint16 open);
     /// @notice The caller is not the certificate's holder.
     error NotCertificateHolder(uint256 certificateId, address account);
-    /// @notice A right that rests on a grant stays with the grantee and cannot be transferred.
-    error GrantBasedRightNotTransferable(uint256 certificateId);
+    /// @notice A right that rests on a grant or on its holder's holding certificate stays with its
+    /// holder: it cannot be transferred on its own.
+    error DependentRightNotTransferable(uint256 certificateId);
     /// @notice The new validity end is not later than the current one, or not in the future.
     error TermInvalid(uint40 validFrom, uint40 validUntil);
 

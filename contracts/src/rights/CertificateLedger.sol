@@ -198,19 +198,14 @@ abstract contract CertificateLedger is RightsBase {
         Certificate storage c = _certificates[tokenId];
         if (c.status != CertificateStatus.Active) revert CertificateStatusInvalid(tokenId, c.status);
         if (block.timestamp >= c.validUntil) revert CertificateExpired(tokenId, c.validUntil);
-        if (c.basisGrant != 0) revert GrantBasedRightNotTransferable(tokenId);
+        if (c.basisGrant != 0 || c.basisCertificate != 0) revert DependentRightNotTransferable(tokenId);
         _requireUnfrozen(tokenId, c.asset);
         _requireUsableAsset(c.asset);
         GOVERNANCE.requireActiveParty(from);
         GOVERNANCE.requireActiveParty(to);
-        if (c.right != Right.Holding) {
-            // The one live holding certificate of an asset is this token: only the other rights
-            // are one per holder and need their (asset, right, holder) slot moved.
-            uint256 existing = _liveCertificate(c.asset, c.right, to);
-            if (existing != 0) revert CertificateExists(c.asset, c.right, to, existing);
-            delete _certificateByKey[_certificateKey(c.asset, c.right, from)];
-            _certificateByKey[_certificateKey(c.asset, c.right, to)] = tokenId;
-        }
+        // Only holding certificates move (every other right rests on a grant or on its holder's
+        // holding certificate), and an asset has one live holding certificate: this token. So the
+        // recipient cannot already hold the right, and no (asset, right, holder) slot moves.
         emit CertificateTransferred(tokenId, from, to, _transferReason);
         _transferReason = bytes32(0);
     }
