@@ -37,7 +37,7 @@ lint: install ## ruff and mypy --strict
 test: build ## lint, type-check, then run the whole test suite
 	$(BIN)/ruff check .
 	$(if $(TYPED_DIRS),$(BIN)/mypy $(TYPED_DIRS))
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 demo: build ## run the end-to-end demo on a local chain
 	$(BIN)/datarights demo
