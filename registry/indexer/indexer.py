@@ -68,8 +68,10 @@ class Indexer:
         confirmations: int = 0,
         span: int = 500,
         max_span: int = 20_000,
+        until: int | None = None,
     ) -> None:
         self.engine = engine
+        self.until = until
         self.deployment = deployment
         self.confirmations = confirmations
         self.rpc = JsonRpc(w3)
@@ -116,8 +118,12 @@ class Indexer:
             return session.get(IndexStateRow, 1)
 
     def head(self) -> int:
-        """The highest block the indexer may index: the chain head minus the confirmations."""
-        return max(head_number(self.rpc) - self.confirmations, 0)
+        """The highest block the indexer may index: the chain head minus the confirmations.
+
+        With `until` set, never above that block (to index a prefix of a chain).
+        """
+        head = max(head_number(self.rpc) - self.confirmations, 0)
+        return head if self.until is None else min(head, self.until)
 
     # ------------------------------------------------------------ the loop
 
