@@ -100,6 +100,8 @@ class LogFetcher:
         self.span = max(1, min(span, max_span))
         self.max_span = max_span
         self.target_logs = target_logs
+        # A batch holds at most this many logs (unless one block has more): memory stays flat.
+        self.max_logs = 2 * target_logs
 
     def fetch(self, start: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
         """Logs of blocks `start..end` with `end <= limit` as large as the node allows."""
@@ -122,10 +124,24 @@ class LogFetcher:
         return {"fromBlock": hex(start), "toBlock": hex(end), "address": self.addresses}
 
     def _adapt(self, n_logs: int, n_blocks: int) -> None:
-        if n_logs > 2 * self.target_logs and self.span > 1:
-            self.span = max(1, self.span // 2)
+        if n_logs > self.max_logs and self.span > 1:
+            # Straight to the span that would have held about `target_logs` logs.
+            self.span = max(1, min(self.span // 2, n_blocks * self.target_logs // n_logs))
         elif n_logs < self.target_logs and n_blocks >= self.span:
             self.span = min(self.max_span, self.span * 2)
+
+
+def cut(logs: list[dict[str, Any]], end: int, max_logs: int) -> int:
+    """The last block of a batch of at most `max_logs` of `logs` (blocks `..end`), whole blocks.
+
+    `end` when the logs fit; otherwise the block before the one holding log number `max_logs`
+    (a single block with more logs than that is kept whole).
+    """
+    if len(logs) <= max_logs:
+        return end
+    first = int(logs[0]["blockNumber"], 16)
+    over = int(logs[max_logs]["blockNumber"], 16)
+    return over - 1 if over > first else over
 
 
 def _is_range_error(exc: RpcError) -> bool:

@@ -26,7 +26,7 @@ from registry.db.tables import BlockRow, EventLogRow, IndexStateRow, table_of
 from registry.errors import RegistryError
 from registry.events.decoder import EventDecoder
 from registry.indexer.events import Event, decode_log
-from registry.indexer.fetch import BlockHeader, JsonRpc, LogFetcher, head_number, headers
+from registry.indexer.fetch import BlockHeader, JsonRpc, LogFetcher, cut, head_number, headers
 from registry.indexer.projectors import HANDLERS
 from registry.indexer.reorg import fork_point, rollback
 from registry.indexer.store import Projection
@@ -189,7 +189,11 @@ class Indexer:
             planned = self.fetcher.span
             end_before = headers(self.rpc, [min(start + planned - 1, head)])
             end, logs = self.fetcher.fetch(start, head)
-            numbers = {int(log["blockNumber"], 16) for log in logs} | {end, state.last_block}
+            # More logs than a batch should hold: keep whole blocks up to `last`, and fetch the
+            # rest with the next batch (checked below with the rest, all from one response).
+            last = cut(logs, end, self.fetcher.max_logs)
+            numbers = {int(log["blockNumber"], 16) for log in logs}
+            numbers |= {end, last, state.last_block}
             found = headers(self.rpc, numbers)
             if found[state.last_block].hash != state.last_block_hash:
                 return None
@@ -197,7 +201,10 @@ class Indexer:
             if not moved and all(
                 found[int(x["blockNumber"], 16)].hash == x["blockHash"] for x in logs
             ):
-                return _Fetched(end, logs, found)
+                if last == end:
+                    return _Fetched(end, logs, found)
+                kept = [x for x in logs if int(x["blockNumber"], 16) <= last]
+                return _Fetched(last, kept, {n: h for n, h in found.items() if n <= last})
             logger.info("chain moved while fetching blocks %d..%d; fetching again", start, end)
 
     def _decode(self, fetched: _Fetched) -> list[Event]:
