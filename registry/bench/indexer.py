@@ -118,7 +118,8 @@ def generate(w3: Web3, bureau: RegistryClient, operator: RegistryClient, cert: i
     ]
     operator.write_many(products)
     anchors = [
-        (EVIDENCE, "anchor", (_h(f"doc-{i}"), 2, 0, asset, "uri")) for i in range(n * 6 // 100)
+        (EVIDENCE, "anchor", (_h(f"doc-{next(_counter)}"), 2, 0, asset, "uri"))
+        for _ in range(n * 6 // 100)
     ]
     bureau.write_many(anchors)
 
