@@ -34,6 +34,7 @@ GAS_MARGIN_PERCENT = 20
 DEFAULT_PRIORITY_FEE = 10**9  # 1 gwei, when the node has no eth_maxPriorityFeePerGas
 _NONCE_ERROR_MARKERS = ("nonce", "already known", "replacement transaction")
 _MAX_POLL_INTERVAL = 0.5
+_STALL_SECONDS = 2.0
 
 # (to, call data, gas limit): `to` None deploys a contract, gas None is estimated.
 TxRequest = tuple[str | None, bytes, int | None]
@@ -133,6 +134,7 @@ class TxSender:
         self._lock = threading.Lock()
         self._nonce: int | None = None
         self._chain_id: int | None = None
+        self._dev_node: bool | None = None
         if signing_backend_name() != "CoinCurveECCBackend":
             logger.warning("signing backend=%s is slow; install coincurve", signing_backend_name())
 
@@ -353,8 +355,10 @@ class TxSender:
     def _wait_for_receipts(self, hashes: Sequence[str]) -> list[TxReceiptInfo]:
         found: dict[int, TxReceiptInfo] = {}
         deadline = time.monotonic() + self.receipt_timeout
+        last_progress = time.monotonic()
         interval = 0.005
         while len(found) < len(hashes):
+            before = len(found)
             pending = [i for i in range(len(hashes)) if i not in found]
             calls = [("eth_getTransactionReceipt", [hashes[i]]) for i in pending]
             for index, response in zip(pending, self._rpc_batch(calls), strict=True):
@@ -362,15 +366,35 @@ class TxSender:
                     raise RpcError("eth_getTransactionReceipt", response["error"])
                 if response.get("result") is not None:
                     found[index] = _receipt_info(response["result"])
+            now = time.monotonic()
+            if len(found) > before:
+                last_progress = now
             if len(found) < len(hashes):
-                if time.monotonic() > deadline:
+                if now > deadline:
                     raise ChainError(
                         f"{len(hashes) - len(found)} of {len(hashes)} transactions not mined "
                         f"after {self.receipt_timeout:.0f} s"
                     )
+                if now - last_progress > _STALL_SECONDS and self._nudge_dev_node():
+                    last_progress = now
                 time.sleep(interval)
                 interval = min(interval * 2, _MAX_POLL_INTERVAL)
         return [found[i] for i in range(len(hashes))]
+
+    def _nudge_dev_node(self) -> bool:
+        """Mine a block on a local development node whose automine left transactions pending.
+
+        Several senders' bursts can land in one automined block whose gas they overfill; the
+        node then keeps the rest pending until another transaction arrives. Real chains keep
+        producing blocks, so this is done only on anvil and hardhat.
+        """
+        if self._dev_node is None:
+            version = str(self._rpc("web3_clientVersion", [])).lower()
+            self._dev_node = version.startswith(("anvil", "hardhatnetwork"))
+        if self._dev_node:
+            logger.warning("receipts stalled on a development node; mining a block")
+            self._rpc("evm_mine", [])
+        return self._dev_node
 
     def _failure_revert(
         self, to: str | None, data: bytes, *, gas: int, receipt: TxReceiptInfo
