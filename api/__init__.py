@@ -1,0 +1,1 @@
+"""The registry's HTTP API: read endpoints over the SQL mirror (`create_app` in `api.app`)."""

@@ -1,0 +1,66 @@
+"""The application factory: settings in, a FastAPI app reading the mirror out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from api.errors import install_problem_handler
+from api.routers import assets, certificates, disputes, evidence, grants, health, parties
+from registry.config import Settings
+from registry.db.engine import database_url, make_engine
+
+DESCRIPTION = """\
+Read access to the data-rights registry through its SQL mirror of the chain: data assets and
+their classification, the three separated rights (holding, processing, operating) with their
+certificates and holders, grants with their effective status, parties, disputes and evidence.
+
+* Every read endpoint accepts `min_block`: the answer waits briefly until the mirror has indexed
+  that block, and otherwise is `409 not-indexed-yet` naming the indexed block.
+* Lists paginate with an opaque `cursor` (pass the previous page's `next_cursor`).
+* Errors are `application/problem+json` with a specific `reason`.
+"""
+
+TAGS = [
+    {"name": "assets", "description": "Registered data resources and products."},
+    {"name": "certificates", "description": "Rights certificates (ERC-721) and their holders."},
+    {"name": "grants", "description": "Processing and operating grants, with effective status."},
+    {"name": "parties", "description": "Admitted parties, their credit and what they hold."},
+    {"name": "disputes", "description": "Disputes, their evidence and rulings."},
+    {"name": "evidence", "description": "Anchored documents and Merkle batches."},
+    {"name": "health", "description": "Chain head, indexed block and lag."},
+]
+
+MIN_BLOCK_WAIT = 2.0
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, min_block_wait: float = MIN_BLOCK_WAIT
+) -> FastAPI:
+    """The API over the mirror named by `settings` (or over `engine` when given)."""
+    owned = engine is None
+    db = engine if engine is not None else make_engine(database_url(settings))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            db.dispose()
+
+    app = FastAPI(
+        title="Data rights registry",
+        description=DESCRIPTION,
+        version="0.1.0",
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = db
+    app.state.min_block_wait = min_block_wait
+    install_problem_handler(app)
+    for module in (assets, certificates, grants, parties, disputes, evidence, health):
+        app.include_router(module.router)
+    return app
