@@ -23,6 +23,8 @@ from registry.cli import (
     index,
     keys,
     parties,
+    trace,
+    verify,
 )
 from registry.cli.common import CliState, JsonFlag, RegistryGroup, build_settings
 
@@ -66,6 +68,8 @@ app.add_typer(evidence.app, name="evidence")
 app.add_typer(disputes.app, name="disputes")
 app.add_typer(index.index_app, name="index")
 app.command("demo", **demo.DEMO_HELP)(demo.demo)
+app.command("trace", **trace.TRACE_HELP)(trace.trace_command)
+app.command("verify", **verify.VERIFY_HELP)(verify.verify_command)
 
 
 def main() -> None:
