@@ -9,7 +9,18 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from api.errors import install_problem_handler
-from api.routers import assets, certificates, disputes, evidence, grants, health, parties
+from api.routers import (
+    assets,
+    certificates,
+    disputes,
+    evidence,
+    grants,
+    health,
+    lineage,
+    parties,
+    policy,
+    verify,
+)
 from registry.config import Settings
 from registry.db.engine import database_url, make_engine
 
@@ -31,6 +42,8 @@ TAGS = [
     {"name": "parties", "description": "Admitted parties, their credit and what they hold."},
     {"name": "disputes", "description": "Disputes, their evidence and rulings."},
     {"name": "evidence", "description": "Anchored documents and Merkle batches."},
+    {"name": "policy", "description": "The current policy and negative lists."},
+    {"name": "verify", "description": "Buyers' provenance reports for a hash, record or file."},
     {"name": "health", "description": "Chain head, indexed block and lag."},
 ]
 
@@ -61,6 +74,9 @@ def create_app(
     app.state.engine = db
     app.state.min_block_wait = min_block_wait
     install_problem_handler(app)
-    for module in (assets, certificates, grants, parties, disputes, evidence, health):
+    for module in (
+        assets, lineage, certificates, grants, parties, disputes, evidence, policy, verify,
+        health,
+    ):  # fmt: skip
         app.include_router(module.router)
     return app

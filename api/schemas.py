@@ -274,3 +274,103 @@ class Health(BaseModel):
     indexed_block: int | None
     lag: int | None
     detail: str | None
+
+
+# ---------------------------------------------------------------- lineage, history, verify, policy
+
+
+class ChainRefOut(BaseModel):
+    """The block and transaction that prove a fact."""
+
+    block: int = Field(examples=[57])
+    tx_hash: str = Field(examples=[_HASH])
+
+
+class LineageNodeOut(BaseModel):
+    asset: str
+    registration_number: str
+    kind: str
+    registrant: str
+    status: str = Field(description="As the chain records it: active, tainted, revoked.")
+    derived_status: str = Field(
+        description="`tainted` also when a revocation upstream has not been cascaded yet."
+    )
+    depth: int = Field(description="Edges from the traced asset (0: the asset itself).")
+    registered: ChainRefOut
+
+
+class LineageEdgeOut(BaseModel):
+    product: str
+    input_asset: str
+    position: int
+    auth_kind: str = Field(description="`certificate` or `grant`: what authorized the use.")
+    auth_id: int
+    valid_at_derivation: bool
+    status_at_derivation: str = Field(description="`effective`, or why not, at the derivation.")
+    status_now: str
+    derived: ChainRefOut = Field(description="The block and transaction of the derivation.")
+
+
+class LineageOut(BaseModel):
+    model_config = _example(root=_HASH, direction="up", depth=10, nodes=[], edges=[])
+    root: str
+    direction: str
+    depth: int
+    nodes: list[LineageNodeOut]
+    edges: list[LineageEdgeOut]
+
+
+class HistoryEvent(BaseModel):
+    """One registry event from the mirror's raw event log, in chain order."""
+
+    model_config = _example(
+        block=57, log_index=0, tx_hash=_HASH, event="AssetRegistered",
+        address=_ACCOUNT, args={"asset": _HASH},
+    )
+    block: int
+    log_index: int
+    tx_hash: str
+    event: str
+    address: str = Field(description="The emitting contract.")
+    args: dict[str, JsonValue]
+
+
+class VerifyRequest(BaseModel):
+    """Verify by content hash, or one record with its Merkle proof (as `datarights` writes it)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"sha256": _HASH, "seller": _ACCOUNT},
+                {
+                    "record": "0x726f772c31",
+                    "proof": {"index": 1, "count": 5, "siblings": [_HASH], "leaf": _HASH,
+                              "root": _HASH},
+                },
+            ]
+        },
+    )
+    sha256: str | None = Field(default=None, description="The content SHA-256 (0x hex).")
+    seller: str | None = Field(default=None, description="Account that offers the data.")
+    record: str | None = Field(
+        default=None, max_length=1 << 20,
+        description="One record's bytes: 0x-prefixed hex, or base64.",
+    )
+    proof: dict[str, JsonValue] | None = Field(
+        default=None, description="The record's Merkle proof: index, count, siblings, leaf, root."
+    )
+
+
+class PolicyOut(BaseModel):
+    model_config = _example(
+        notice_window=1209600, default_term=31536000, max_public_data_grant_term=31536000,
+        max_grant_depth=3, restricted_domains=[13], restricted_categories=["personal"],
+    )
+    notice_window: int
+    default_term: int
+    max_public_data_grant_term: int
+    max_grant_depth: int
+    restricted_domains: list[int] = Field(description="Negative list of industry domains.")
+    restricted_categories: list[str] = Field(description="Negative list of data categories.")
+    version: Version | None = Field(description="Where the policy's current version comes from.")
