@@ -165,6 +165,9 @@ class LocalNode:
             *("--host", LOCALHOST, "--port", str(self.port)),
             *("--chain-id", str(self.chain_id), "--hardfork", self.hardfork),
             *("--state", str(self.state_file)),
+            # Anvil spills old block states to disk; by default under ~/.foundry, where a killed
+            # node leaves them behind for good. Keep them inside this node's own directory.
+            *("--cache-path", str(self.state_file.parent / "anvil-cache")),
             "--silent",
         ]
 
