@@ -6,7 +6,7 @@ hands out an id, that id. Reverts arrive as the generated exception named like t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -470,6 +470,3 @@ def _python_value(output: Mapping[str, Any], value: Any) -> Any:
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-WriteFn = Callable[..., WriteResult]

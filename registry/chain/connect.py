@@ -1,14 +1,10 @@
-"""From settings to a working registry client: the chain connection, the signer, the deployment."""
+"""From settings to the chain: the RPC endpoint, a checked connection, the compiled contracts."""
 
 from __future__ import annotations
 
 from web3 import Web3
 
-from registry.chain import deployments
-from registry.chain.client import RegistryClient
 from registry.chain.compiler import ContractArtifact, compile_contracts
-from registry.chain.keys import load_signer
-from registry.chain.transactions import TxSender
 from registry.config import Settings
 from registry.errors import ChainError, ConfigurationError
 
@@ -31,17 +27,6 @@ def connect(settings: Settings) -> Web3:
     if settings.chain_id is not None and chain_id != settings.chain_id:
         raise ConfigurationError(f"node at {url} is chain {chain_id}, expected {settings.chain_id}")
     return w3
-
-
-def sender_for(settings: Settings, w3: Web3) -> TxSender:
-    """A transaction sender for the configured key (env var, keystore or development account)."""
-    return TxSender(w3, load_signer(settings, chain_id=w3.eth.chain_id))
-
-
-def load_client(settings: Settings, w3: Web3 | None = None) -> RegistryClient:
-    """The registry client for the deployment recorded for this chain (validated against it)."""
-    w3 = w3 or connect(settings)
-    return RegistryClient(sender_for(settings, w3), deployments.load(settings, w3))
 
 
 def registry_artifacts(settings: Settings) -> dict[str, ContractArtifact]:
