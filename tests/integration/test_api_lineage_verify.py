@@ -30,7 +30,7 @@ from registry.lineage import Direction, trace
 from registry.verify import provenance_report
 from tests.integration.api_fixtures import problem, rpc_endpoint, walk
 from tests.integration.conftest import Actors, deploy_actors
-from tests.integration.indexer_fixtures import Databases
+from tests.integration.indexer_fixtures import POSTGRES_URL, Databases, postgres_reachable
 from tests.integration.provenance_fixtures import (
     SupplyChain,
     build_supply_chain,
@@ -52,22 +52,40 @@ class Served:
     tmp: Path
 
 
+@dataclass
+class Supply:
+    actors: Actors
+    chain: SupplyChain
+    dispute: int
+    tmp: Path
+
+
 @pytest.fixture(scope="module")
-def served(
+def supply(
     w3: Web3, artifacts: dict[str, ContractArtifact], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
+) -> Supply:
+    """The supply chain on a fresh registry, with G1 revoked by an upheld dispute."""
     tmp = tmp_path_factory.mktemp("api-lineage")
     actors = deploy_actors(w3, artifacts)
     actors.admin.set_domain_restricted(13, True)
     actors.admin.set_category_restricted(model.Category.PERSONAL, True)
     chain = build_supply_chain(actors, tmp)
     dispute, _ = uphold_dispute_on_grant(actors, chain.grants["G1"])
-    databases = Databases("sqlite", tmp)
-    engine = indexed_mirror(actors, databases)
-    settings = Settings(data_dir=tmp / "data", rpc_url=rpc_endpoint(actors))
+    return Supply(actors, chain, dispute, tmp)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request: pytest.FixtureRequest, supply: Supply) -> Iterator[Served]:
+    if request.param == "postgresql" and not postgres_reachable():
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}: PostgreSQL run skipped")
+    tmp = supply.tmp / request.param
+    tmp.mkdir()
+    databases = Databases(request.param, tmp)
+    engine = indexed_mirror(supply.actors, databases)
+    settings = Settings(data_dir=tmp / "data", rpc_url=rpc_endpoint(supply.actors))
     app = create_app(settings, engine=engine, min_block_wait=0.3)
     with TestClient(app) as api:
-        yield Served(api, app, actors, chain, engine, dispute, tmp)
+        yield Served(api, app, supply.actors, supply.chain, engine, supply.dispute, tmp)
     databases.drop_all()
 
 
