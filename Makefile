@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Only the directories that exist: api/ and scripts/ arrive over time.
 TYPED_DIRS := $(wildcard registry api scripts)
 
-.PHONY: help install build test lint demo gas bench clean distclean
+.PHONY: help install build test lint slither demo gas bench clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ test: build ## lint, type-check, then run the whole test suite
 
 demo: build ## run the end-to-end demo on a local chain
 	$(BIN)/datarights demo
+
+slither: install ## static analysis of contracts/src; fails on unexplained high/medium findings
+	$(BIN)/python scripts/slither_check.py
 
 gas: build ## gas used per registry operation
 	$(BIN)/python scripts/gas_report.py
