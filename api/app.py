@@ -14,6 +14,7 @@ from api.routers import (
     certificates,
     disputes,
     evidence,
+    exports,
     grants,
     health,
     lineage,
@@ -45,6 +46,7 @@ TAGS = [
     {"name": "policy", "description": "The current policy and negative lists."},
     {"name": "verify", "description": "Buyers' provenance reports for a hash, record or file."},
     {"name": "health", "description": "Chain head, indexed block and lag."},
+    {"name": "exports", "description": "W3C VC 2.0, ODRL 2.2, DCAT 3 and their contexts."},
 ]
 
 MIN_BLOCK_WAIT = 2.0
@@ -75,7 +77,7 @@ def create_app(
     app.state.min_block_wait = min_block_wait
     install_problem_handler(app)
     for module in (
-        assets, lineage, certificates, grants, parties, disputes, evidence, policy, verify,
+        assets, lineage, certificates, grants, parties, disputes, evidence, policy, verify, exports,
         health,
     ):  # fmt: skip
         app.include_router(module.router)

@@ -19,6 +19,7 @@ from registry.cli import (
     deploy,
     disputes,
     evidence,
+    export,
     grants,
     index,
     keys,
@@ -67,6 +68,7 @@ app.add_typer(grants.app, name="grants")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(disputes.app, name="disputes")
 app.add_typer(index.index_app, name="index")
+app.add_typer(export.app, name="export")
 app.command("demo", **demo.DEMO_HELP)(demo.demo)
 app.command("trace", **trace.TRACE_HELP)(trace.trace_command)
 app.command("verify", **verify.VERIFY_HELP)(verify.verify_command)
