@@ -3,6 +3,7 @@ datasets share (identity, commitments, classification, status, registrant)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from registry import model
@@ -42,7 +43,7 @@ def asset_node(registry: Registry, row: dict[str, Any], *, effective_status: str
     }
 
 
-def asset_effective_status(row: dict[str, Any], tainted: set[str] | frozenset[str]) -> str:
+def asset_effective_status(row: dict[str, Any], tainted: Collection[str]) -> str:
     """The recorded status, or `tainted` when a revocation upstream has not been cascaded yet."""
     status = model.AssetStatus(row["status"])
     if status == model.AssetStatus.ACTIVE and row["asset"] in tainted:

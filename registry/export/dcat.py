@@ -12,7 +12,7 @@ one page per request, the CLI streams the whole catalogue as JSON text, neither 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -69,10 +69,19 @@ def asset_rows(session: Session, *, after: int | None, limit: int) -> list[Row]:
     return [dict(r) for r in session.execute(query).mappings()]
 
 
-def datasets(session: Session, registry: Registry, rows: list[Row]) -> list[JsonLd]:
-    """The datasets of `rows`, with one query for their registration transactions."""
+def datasets(
+    session: Session,
+    registry: Registry,
+    rows: list[Row],
+    tainted: Collection[str] | None = None,
+) -> list[JsonLd]:
+    """The datasets of `rows`, with one query for their registration transactions.
+
+    `tainted` is the taint closure's products (computed here when not given: pass it when
+    writing many batches, so it is computed once)."""
     registered = _registration_txs(session, rows)
-    tainted = taint_closure(session).products
+    if tainted is None:
+        tainted = taint_closure(session).products
     return [
         _dataset(
             registry,
@@ -92,9 +101,10 @@ def stream_catalog(
     yield head[: -len("[]}")] + "["
     after: int | None = None
     separator = "\n"
+    tainted = taint_closure(session).products
     while True:
         rows = asset_rows(session, after=after, limit=batch)
-        for dataset in datasets(session, registry, rows):
+        for dataset in datasets(session, registry, rows, tainted):
             yield separator + json.dumps(dataset, ensure_ascii=False)
             separator = ",\n"
         if len(rows) < batch:
