@@ -11,11 +11,13 @@ from rich.console import Console
 
 from registry.cli.common import CliState, InputError, cli_state, command_help, existing_file
 from registry.cli.mirror import mirror_session
+from registry.cli.trustless import print_trustless, run_trustless
 from registry.commitments import MerkleProof, proof_from_json
 from registry.lineage.trace import ChainRef
 from registry.verify import ProvenanceReport, report_from_file
 
 EXIT_MISMATCH = 1
+EXIT_DISAGREES = 3
 
 VERIFY_HELP = command_help(
     "Verify a file: which asset it is, its rights, its seller, its sources and disputes.",
@@ -24,7 +26,11 @@ VERIFY_HELP = command_help(
     "operating right in force, the upstream lineage with the authorization behind each edge, and "
     "open or upheld disputes upstream; every fact names the block and transaction that prove it. "
     "With --record N --proof PROOF.json, record N of the file is also checked against the "
-    "registered Merkle root. Exits 1 when the bytes do not match or the asset is unknown.",
+    "registered Merkle root. Exits 1 when the bytes do not match or the asset is unknown. "
+    "With --trustless every fact of the report is re-checked over the chain's JSON-RPC alone "
+    "(view calls, event logs, receipts; the file re-hashed here against the on-chain Merkle "
+    "root) and each disagreement is named with the mirror's value and the chain's (exit 3); "
+    "without a reachable mirror, or with --chain-only, the facts are read from the chain alone.",
     "datarights verify congestion-index.csv --seller 0x90F79bf6EB2c4f870365E785982E1f101E93b906",
 )
 
@@ -42,10 +48,19 @@ def verify_command(
         Path | None, typer.Option("--proof", help="The record's Merkle proof (JSON).")
     ] = None,
     json_flag: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    trustless: Annotated[
+        bool, typer.Option("--trustless", help="Re-check every fact against the chain.")
+    ] = False,
+    chain_only: Annotated[
+        bool, typer.Option("--chain-only", help="Trustless, without reading the mirror at all.")
+    ] = False,
 ) -> None:
     state: CliState = cli_state(ctx)
     existing_file(file)
     claim = _record_claim(record, proof)
+    if trustless or chain_only:
+        _verify_trustless(state, file, seller, claim, chain_only, json_flag or state.json_output)
+        return
     with mirror_session(state.settings) as session:
         try:
             report = report_from_file(
@@ -62,6 +77,36 @@ def verify_command(
     else:
         print_checklist(Console(highlight=False, soft_wrap=True), report)
     if not report.registered or not report.bytes.matches:
+        raise typer.Exit(EXIT_MISMATCH)
+
+
+def _verify_trustless(
+    state: CliState,
+    file: Path,
+    seller: str | None,
+    claim: tuple[int, MerkleProof, bytes] | None,
+    chain_only: bool,
+    as_json: bool,
+) -> None:
+    console = Console(highlight=False, soft_wrap=True, stderr=as_json)
+    try:
+        result = run_trustless(
+            state, file, seller=seller, claim=claim, chain_only=chain_only, console=console
+        )
+    except IndexError as exc:
+        raise InputError(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), indent=2))
+    elif result.mirror_used:
+        print_trustless(console, result)
+    else:
+        print_checklist(console, result.chain, source="chain")
+        print_trustless(console, result)
+    for check in result.disagreements:
+        typer.echo(f"disagreement: {check.line()}", err=True)
+    if result.disagreements:
+        raise typer.Exit(EXIT_DISAGREES)
+    if not result.bytes_match:
         raise typer.Exit(EXIT_MISMATCH)
 
 
@@ -90,9 +135,9 @@ def _at(ref: ChainRef) -> str:
     return f"[dim](block {ref.block}, tx {ref.tx_hash})[/]"
 
 
-def print_checklist(console: Console, report: ProvenanceReport) -> None:
+def print_checklist(console: Console, report: ProvenanceReport, source: str = "mirror") -> None:
     """The report as a checklist, one fact a line with the block and tx that prove it."""
-    console.print(f"[bold]{report.sha256}[/]  [dim]mirror at block {report.indexed_block}[/]")
+    console.print(f"[bold]{report.sha256}[/]  [dim]{source} at block {report.indexed_block}[/]")
     asset = report.asset
     if asset is None:
         console.print(f"{_ok(False)} {report.bytes.reason}")
