@@ -65,8 +65,8 @@ def registry_of(session: Session) -> Registry:
 
 
 def party_did(registry: Registry, address: str) -> str:
-    """An account as a `did:pkh` on the registry's chain."""
-    return f"did:pkh:eip155:{registry.chain_id}:{to_checksum_address(address)}"
+    """An account as a `did:pkh` on the registry's chain (mirror addresses are checksummed)."""
+    return f"did:pkh:eip155:{registry.chain_id}:{address}"
 
 
 def asset_iri(asset: str) -> str:
