@@ -70,7 +70,12 @@ class Check:
         head = f"{self.subject}: {self.field}"
         if self.outcome == "unverifiable":
             return f"{head} unverifiable: {self.reason}"
-        values = f"mirror {_shown(self.mirror)}, chain {_shown(self.chain)}"
+        mirror, chain = (
+            (_presence(self.mirror), _presence(self.chain))
+            if self.field == "present"
+            else (_shown(self.mirror), _shown(self.chain))
+        )
+        values = f"mirror {mirror}, chain {chain}"
         return f"{head}: {values}" + (f" ({self.reason})" if self.reason else "")
 
 
@@ -118,6 +123,10 @@ class TrustlessResult:
         document["verdict"] = self.verdict
         document["bytes_match"] = self.bytes_match
         return document
+
+
+def _presence(value: Any) -> str:
+    return "present" if value else "absent"
 
 
 def _shown(value: Any) -> str:
