@@ -13,7 +13,7 @@ TYPED_DIRS := $(wildcard registry api scripts)
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed node_modules/.installed ## create .venv and node_modules (only what changed)
+install: $(VENV)/.installed node_modules/.installed $(VENV)/.chromium ## create .venv and node_modules, install chromium (only what changed)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,25 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# The explorer's browser tests drive Debian's chromium (browsers cannot be downloaded here), with
+# a CJK font for the Chinese labels. Without root and apt-get the tests skip, naming why; the
+# stamp is written only once chromium is there, so a later `make install` tries again.
+CHROMIUM := /usr/bin/chromium
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+
+$(VENV)/.chromium: | $(BIN)/python
+	@if [ ! -x $(CHROMIUM) ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y --no-install-recommends $(BROWSER_PACKAGES) \
+		|| { apt-get update && apt-get install -y --no-install-recommends $(BROWSER_PACKAGES); }; \
+	fi
+	@if [ -x $(CHROMIUM) ]; then touch $@; else \
+		echo '****************************************************************************'; \
+		echo "*** $(CHROMIUM) is missing and apt-get cannot install it here (needs root)."; \
+		echo '*** The explorer browser tests will be SKIPPED. Install Debian'"'"'s chromium'; \
+		echo '*** package (apt-get install chromium) or set DATARIGHTS_CHROMIUM to run them.'; \
+		echo '****************************************************************************'; \
+	fi
 
 build: install ## compile the contracts into build/contracts
 	$(BIN)/python scripts/build_contracts.py

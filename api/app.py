@@ -20,8 +20,10 @@ from api.routers import (
     lineage,
     parties,
     policy,
+    search,
     verify,
 )
+from api.routers.explorer import install_explorer
 from registry.config import Settings
 from registry.db.engine import database_url, make_engine
 
@@ -47,6 +49,7 @@ TAGS = [
     {"name": "verify", "description": "Buyers' provenance reports for a hash, record or file."},
     {"name": "health", "description": "Chain head, indexed block and lag."},
     {"name": "exports", "description": "W3C VC 2.0, ODRL 2.2, DCAT 3 and their contexts."},
+    {"name": "search", "description": "Find assets by number, hash, address or name."},
 ]
 
 MIN_BLOCK_WAIT = 2.0
@@ -78,7 +81,8 @@ def create_app(
     install_problem_handler(app)
     for module in (
         assets, lineage, certificates, grants, parties, disputes, evidence, policy, verify, exports,
-        health,
+        health, search,
     ):  # fmt: skip
         app.include_router(module.router)
+    install_explorer(app)
     return app
