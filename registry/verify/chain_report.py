@@ -27,14 +27,14 @@ from registry.lineage.trace import MAX_DEPTH, ChainRef, LineageEdge, LineageGrap
 from registry.registration_numbers import registration_number
 from registry.verify.chain_view import ChainView, NoStateAtBlock, hex32
 from registry.verify.report import (
-    _OPEN_OR_UPHELD,
+    OPEN_OR_UPHELD,
     AssetFact,
     BytesCheck,
     DisputeFact,
     ProvenanceReport,
     RightFact,
     SellerCheck,
-    _seller_fact,
+    seller_fact,
 )
 
 FactKey = tuple[str, str]  # (subject, field) as named by `registry.verify.trustless.subjects`
@@ -245,7 +245,7 @@ class _Builder:
             return SellerCheck(seller, False, f"{seller!r} is not an account address")
         account = to_checksum_address(seller)
         found = [
-            _seller_fact(account, "certificate", f.certificate_id, f.status, f.since)
+            seller_fact(account, "certificate", f.certificate_id, f.status, f.since)
             for f in rights
             if f.right == "operating" and f.holder == account
         ]
@@ -255,7 +255,7 @@ class _Builder:
             if terms.grantee == account and terms.right == model.Right.OPERATING:
                 grant_id = int(e.args["grantId"])
                 status = self.view.grant_status(grant_id)
-                found.append(_seller_fact(account, "grant", grant_id, status, ref(e)))
+                found.append(seller_fact(account, "grant", grant_id, status, ref(e)))
         active = [f for f in found if f.active]
         if active or found:
             return (active or found)[0]
@@ -275,7 +275,7 @@ class _Builder:
         facts = []
         for dispute_id, e in zip(ids, raised, strict=True):
             status = self.view.dispute(dispute_id).status
-            if status not in _OPEN_OR_UPHELD:
+            if status not in OPEN_OR_UPHELD:
                 continue
             kind = model.SubjectKind(e.args["kind"])
             subject: bytes = e.args["subject"]

@@ -52,7 +52,7 @@ from registry.lineage.trace import (
     trace,
 )
 
-_OPEN_OR_UPHELD = (
+OPEN_OR_UPHELD = (
     model.DisputeStatus.RAISED,
     model.DisputeStatus.ASSIGNED,
     model.DisputeStatus.UPHELD,
@@ -217,7 +217,7 @@ def _report(
         sha256=sha,
         registered=True,
         indexed_block=indexed,
-        bytes=_bytes_check(row, record, whole_file),
+        bytes=bytes_check(row, record, whole_file),
         asset=_asset_fact(session, row, lineage),
         rights=_rights(session, key, closure),
         seller=None if seller is None else _seller(session, key, seller, closure),
@@ -251,9 +251,10 @@ def _asset_fact(session: Session, row: dict[str, Any], lineage: LineageGraph) ->
     )
 
 
-def _bytes_check(
+def bytes_check(
     row: dict[str, Any], record: tuple[bytes, MerkleProof] | None, whole_file: bool | None
 ) -> BytesCheck:
+    """Whether the bytes are the asset's: by whole-file hash, or by one record and its proof."""
     whole = True if whole_file is None and record is None else whole_file
     if record is None:
         return BytesCheck(True, "the SHA-256 of the bytes is the registered content hash", whole)
@@ -322,14 +323,14 @@ def _seller(session: Session, key: str, seller: str, closure: TaintClosure) -> S
     for fact in _rights(session, key, closure):
         if fact.right == "operating" and fact.holder == account:
             cert = (fact.certificate_id, fact.status, fact.since)
-            found.append(_seller_fact(account, "certificate", *cert))
+            found.append(seller_fact(account, "certificate", *cert))
     for grant in versions_at(session, GrantRow, None, asset=key, grantee=account):
         if grant["right"] != model.Right.OPERATING:
             continue
         grant_id = int(grant["grant_id"])
         status = grant_status(session, grant_id, None, closure)
         granted = first_version(session, GrantRow, grant_id=grant_id)
-        found.append(_seller_fact(account, "grant", grant_id, status, granted))
+        found.append(seller_fact(account, "grant", grant_id, status, granted))
     active = [f for f in found if f.active]
     if active:
         return active[0]
@@ -338,7 +339,8 @@ def _seller(session: Session, key: str, seller: str, closure: TaintClosure) -> S
     return SellerCheck(account, False, f"{account} holds no operating right over this asset")
 
 
-def _seller_fact(account: str, via: str, auth_id: int, status: str, since: ChainRef) -> SellerCheck:
+def seller_fact(account: str, via: str, auth_id: int, status: str, since: ChainRef) -> SellerCheck:
+    """The seller check for one operating right held through a certificate or a grant."""
     if status == "effective":
         reason = f"operating right in force through {via} {auth_id}"
     else:
@@ -354,7 +356,7 @@ def _disputes(session: Session, assets: list[str]) -> tuple[DisputeFact, ...]:
     query = select(t).where(
         t.c.to_block.is_(None),
         t.c.asset.in_(assets),
-        t.c.status.in_([int(s) for s in _OPEN_OR_UPHELD]),
+        t.c.status.in_([int(s) for s in OPEN_OR_UPHELD]),
     )
     facts = []
     for row in session.execute(query.order_by(t.c.dispute_id)).mappings():

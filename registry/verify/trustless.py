@@ -45,7 +45,7 @@ from registry.verify.chain_view import ChainView, hex32
 from registry.verify.report import (
     BytesCheck,
     ProvenanceReport,
-    _bytes_check,
+    bytes_check,
     provenance_report,
     report_from_file,
 )
@@ -160,7 +160,7 @@ def verify_trustless(
 
     def chain_at(view: ChainView) -> ChainReport:
         def bytes_for(row: Mapping[str, Any]) -> BytesCheck:
-            return _bytes_check(dict(row), record_bytes, key == sha)
+            return bytes_check(dict(row), record_bytes, key == sha)
 
         asset = bytes.fromhex(key[2:])
         return report_from_chain(view, asset, sha256=sha, seller=seller, bytes_for=bytes_for)
