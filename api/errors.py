@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas import Problem
 from registry.errors import ChainError, NotFoundError, RegistryError
 
 PROBLEM_JSON = "application/problem+json"
@@ -98,3 +99,23 @@ def _extra(exc: BaseException) -> dict[str, Any]:
 def install_problem_handler(app: FastAPI) -> None:
     for cls in (RequestValidationError, StarletteHTTPException, RegistryError, ValueError):
         app.add_exception_handler(cls, problem_handler)
+    _document_problems(app)
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the handler sends: every 4xx is problem+json."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # built once and cached by FastAPI; the edit below is idempotent
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Problem", Problem.model_json_schema())
+        content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    if status.startswith("4"):
+                        response["content"] = content
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
+from api.identifiers import MAX_ID
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
@@ -45,7 +47,10 @@ def decode_cursor(cursor: str | None, kind: type) -> Any:
         key = json.loads(raw)["after"]
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"cursor {cursor!r} is not one this API issued") from exc
-    if not isinstance(key, kind) or isinstance(key, bool):
+    # Keys are stored as 64-bit integers; a larger one was never issued and cannot be queried.
+    values = key if isinstance(key, list) else [key]
+    too_large = any(isinstance(v, int) and abs(v) > MAX_ID for v in values)
+    if not isinstance(key, kind) or isinstance(key, bool) or too_large:
         raise ValueError(f"cursor {cursor!r} is not one this API issued")
     return key
 

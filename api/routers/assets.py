@@ -51,7 +51,7 @@ router = APIRouter(
     prefix="/assets",
     tags=["assets"],
     dependencies=[MinBlock],
-    responses={404: {"model": Problem}, 409: {"model": Problem}},
+    responses={400: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}},
 )
 
 

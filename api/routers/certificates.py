@@ -9,7 +9,14 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from api.deps import MinBlock, SessionDep
-from api.identifiers import enum_name, enum_names, parse_address, parse_enum, parse_hash
+from api.identifiers import (
+    MAX_ID,
+    enum_name,
+    enum_names,
+    parse_address,
+    parse_enum,
+    parse_hash,
+)
 from api.pagination import (
     DEFAULT_LIMIT,
     CursorParam,
@@ -28,7 +35,7 @@ router = APIRouter(
     prefix="/certificates",
     tags=["certificates"],
     dependencies=[MinBlock],
-    responses={404: {"model": Problem}, 409: {"model": Problem}},
+    responses={400: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}},
 )
 
 
@@ -60,7 +67,7 @@ def certificate_out(
 
 @router.get("/{certificate_id}", summary="One certificate with its holder and effective status")
 def get_certificate(
-    session: SessionDep, certificate_id: Annotated[int, Path(ge=1, examples=[1])]
+    session: SessionDep, certificate_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
 ) -> CertificateOut:
     row = current(session, CertificateRow, what="certificate", certificate_id=certificate_id)
     return certificate_out(session, row, taint_closure(session))

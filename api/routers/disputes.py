@@ -9,7 +9,14 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import Session
 
 from api.deps import MinBlock, SessionDep
-from api.identifiers import enum_name, enum_names, parse_address, parse_enum, parse_hash
+from api.identifiers import (
+    MAX_ID,
+    enum_name,
+    enum_names,
+    parse_address,
+    parse_enum,
+    parse_hash,
+)
 from api.pagination import (
     DEFAULT_LIMIT,
     CursorParam,
@@ -28,7 +35,7 @@ router = APIRouter(
     prefix="/disputes",
     tags=["disputes"],
     dependencies=[MinBlock],
-    responses={404: {"model": Problem}, 409: {"model": Problem}},
+    responses={400: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}},
 )
 
 
@@ -65,7 +72,7 @@ def dispute_out(session: Session, row: Row) -> DisputeOut:
 
 @router.get("/{dispute_id}", summary="One dispute with its evidence and decision")
 def get_dispute(
-    session: SessionDep, dispute_id: Annotated[int, Path(ge=1, examples=[1])]
+    session: SessionDep, dispute_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
 ) -> DisputeOut:
     return dispute_out(session, current(session, DisputeRow, what="dispute", dispute_id=dispute_id))
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import MinBlock, SessionDep
+from api.identifiers import MAX_ID
 from api.pagination import (
     DEFAULT_LIMIT,
     CursorParam,
@@ -97,7 +98,7 @@ def _example(media_type: str, example: dict[str, Any], description: str) -> dict
     responses=_example(VC_MEDIA_TYPE, _VC_EXAMPLE, "The credential (`application/vc`)."),
 )
 def get_credential(
-    session: SessionDep, certificate_id: Annotated[int, Path(ge=1, examples=[3])]
+    session: SessionDep, certificate_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[3])]
 ) -> JSONResponse:
     document = certificate_credential(session, certificate_id)
     return JSONResponse(document, media_type=VC_MEDIA_TYPE)
@@ -113,7 +114,7 @@ def get_credential(
     responses=_example(JSON_LD, _ODRL_EXAMPLE, "The agreement (`application/ld+json`)."),
 )
 def get_odrl(
-    session: SessionDep, grant_id: Annotated[int, Path(ge=1, examples=[1])]
+    session: SessionDep, grant_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
 ) -> JSONResponse:
     return JSONResponse(grant_agreement(session, grant_id), media_type=JSON_LD)
 

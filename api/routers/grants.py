@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from api.deps import MinBlock, SessionDep
-from api.identifiers import enum_name, parse_address, parse_hash
+from api.identifiers import MAX_ID, enum_name, parse_address, parse_hash
 from api.pagination import (
     DEFAULT_LIMIT,
     CursorParam,
@@ -28,7 +28,7 @@ router = APIRouter(
     prefix="/grants",
     tags=["grants"],
     dependencies=[MinBlock],
-    responses={404: {"model": Problem}, 409: {"model": Problem}},
+    responses={400: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem}},
 )
 
 
@@ -87,7 +87,9 @@ def grants_page(
 
 
 @router.get("/{grant_id}", summary="One grant with its effective status and the reason")
-def get_grant(session: SessionDep, grant_id: Annotated[int, Path(ge=1, examples=[1])]) -> GrantOut:
+def get_grant(
+    session: SessionDep, grant_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
+) -> GrantOut:
     row = current(session, GrantRow, what="grant", grant_id=grant_id)
     return grant_out(session, row, taint_closure(session))
 
