@@ -234,5 +234,5 @@ def _parse(path: Path) -> Deployment:
             deployer=str(payload["deployer"]),
             contracts=contracts,
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StaleDeploymentError(f"{path} is not a readable deployment record: {exc}") from exc

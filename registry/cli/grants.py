@@ -136,7 +136,11 @@ def write_signed_grant(
     valid_for: int,
     path: Path,
 ) -> dict[str, Any]:
-    """Sign `terms` as the grantor and write typed data and signature to `path`."""
+    """Sign `terms` as the grantor and write typed data and signature to `path`.
+
+    The submission is tried first as a call (nothing sent): terms the registry would refuse
+    now raise its error and no file is written.
+    """
     nonce = client.grant_nonce(signer.address)
     deadline = chain_now(client.w3) + valid_for
     message = typed_data(
@@ -147,6 +151,10 @@ def write_signed_grant(
         chain_id=client.sender.chain_id,
         desk=client.address_of(GRANT_DESK),
     )
+    signature = sign_grant(signer, message)
+    client.read(
+        GRANT_DESK, "submitSignedGrant", signer.address, terms.to_abi(), deadline, signature
+    )
     document = {
         "format": SIGNED_GRANT_FORMAT,
         "grantor": signer.address,
@@ -156,7 +164,7 @@ def write_signed_grant(
         "chain_id": client.sender.chain_id,
         "grant_desk": client.address_of(GRANT_DESK),
         "typed_data": to_jsonable(message),
-        "signature": "0x" + sign_grant(signer, message).hex(),
+        "signature": "0x" + signature.hex(),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
@@ -362,7 +370,8 @@ def create(
     **command_help(
         "Sign grant terms off chain (EIP-712) and write them to a file for anyone to submit.",
         "You sign as the grantor with your nonce and a deadline; the file holds the typed data "
-        "and the signature. Give it to the grantee, who submits it with `grants submit`.",
+        "and the signature. Give it to the grantee, who submits it with `grants submit`. Terms "
+        "the registry would refuse now (you do not hold the right, ...) write no file.",
         "datarights grants sign --from certificate:5 --to 0x9965...A4dc --purpose ... "
         "--scenario ... --scope ... --security ... --term 180d --out licence.json",
     ),

@@ -46,10 +46,13 @@ _MAX_PROBLEMS = 10
 def read_entries(path: Path) -> list[dict[str, Any]]:
     """The manifest's entries with the defaults applied (JSON or CSV by extension)."""
     existing_file(path, "manifest")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        detail = f"{exc.reason} at byte {exc.start}"
+        raise InputError(f"manifest {path} is not UTF-8 text ({detail})") from None
     if path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(text.splitlines()))
-        return [{k.strip(): v.strip() for k, v in row.items() if v and v.strip()} for row in rows]
+        return _csv_entries(path, text)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -65,6 +68,15 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
     if not all(isinstance(e, dict) for e in entries):
         raise InputError(f"manifest {path}: every entry must be an object")
     return [{**defaults, **entry} for entry in entries]
+
+
+def _csv_entries(path: Path, text: str) -> list[dict[str, Any]]:
+    entries = []
+    for number, row in enumerate(csv.DictReader(text.splitlines()), start=1):
+        if None in row:  # DictReader files cells beyond the header under the key None
+            raise InputError(f"manifest {path}: row {number} has more cells than the header")
+        entries.append({k.strip(): v.strip() for k, v in row.items() if v and v.strip()})
+    return entries
 
 
 def load_manifest(path: Path, *, out: Output | None = None) -> list[model.AssetRecord]:
