@@ -25,7 +25,7 @@ from registry.chain.deploy import GRANT_DESK, RIGHTS
 from registry.chain.keys import dev_account
 from registry.chain.signed_grants import sign_grant, typed_data
 from registry.chain.transactions import TxSender
-from tests.integration.conftest import Actors
+from tests.integration.conftest import Actors, deploy_actors
 from tests.integration.scenario import YEAR, certify, h, now, record, terms, travel
 
 pytestmark = pytest.mark.integration
@@ -115,6 +115,24 @@ def test_submitSignedGrant_revertsWithGrantSignatureInvalid_onReplay(actors: Act
     assert exc.value.args == {"grantor": actors.bureau.account}
     assert actors.bureau.grant_count() == 1
     assert actors.bureau.grant_nonce(actors.bureau.account) == 1
+
+
+def test_submitSignedGrant_revertsWithGrantSignatureInvalid_replayedOnAnotherRegistry(
+    actors: Actors, w3: Web3, artifacts: dict[str, ContractArtifact]
+) -> None:
+    """A signature made for one registry is worthless at another on the same chain, even where
+    the grantor's nonce there is the same."""
+    offer = make_offer(actors)
+    sig = signature(actors.bureau, offer)
+    elsewhere = deploy_actors(w3, artifacts)
+    actors.resync()  # the second deployment used the same accounts
+    assert elsewhere.bureau.grant_nonce(offer.grantor) == 0
+    assert actors.bureau.grant_nonce(offer.grantor) == 0
+    with pytest.raises(GrantSignatureInvalid) as exc:
+        submit(elsewhere, offer, sig)
+    assert exc.value.args == {"grantor": actors.bureau.account}
+    assert elsewhere.bureau.grant_count() == 0
+    assert submit(actors, offer, sig) == 1  # still good where it was made
 
 
 def test_submitSignedGrant_nextNonceWorksAfterFirst(actors: Actors) -> None:
