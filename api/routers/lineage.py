@@ -105,7 +105,8 @@ def lineage_out(graph: LineageGraph) -> LineageOut:
 @router.get(
     "/{asset}/lineage",
     summary="Lineage: the sources of an asset, what was made from it, or both",
-    response_model=LineageOut,
+    # With format=prov the answer is a PROV-JSON document: documented as a JSON object.
+    response_model=LineageOut | dict[str, Any],
     responses={200: {"description": "The trace; with `format=prov` a W3C PROV-JSON document."}},
 )
 def get_lineage(
