@@ -18,9 +18,11 @@ from api.routers import (
     grants,
     health,
     lineage,
+    metrics,
     parties,
     policy,
     search,
+    stream,
     verify,
 )
 from api.routers.explorer import install_explorer
@@ -49,6 +51,8 @@ TAGS = [
     {"name": "verify", "description": "Buyers' provenance reports for a hash, record or file."},
     {"name": "health", "description": "Chain head, indexed block and lag."},
     {"name": "exports", "description": "W3C VC 2.0, ODRL 2.2, DCAT 3 and their contexts."},
+    {"name": "metrics", "description": "Prometheus metrics of the API and the mirror."},
+    {"name": "events", "description": "Server-sent events of newly indexed registry events."},
     {"name": "search", "description": "Find assets by number, hash, address or name."},
 ]
 
@@ -79,9 +83,10 @@ def create_app(
     app.state.engine = db
     app.state.min_block_wait = min_block_wait
     install_problem_handler(app)
+    metrics.instrument(app)
     for module in (
         assets, lineage, certificates, grants, parties, disputes, evidence, policy, verify, exports,
-        health, search,
+        health, search, metrics, stream,
     ):  # fmt: skip
         app.include_router(module.router)
     install_explorer(app)

@@ -24,7 +24,9 @@ from registry.cli import (
     index,
     keys,
     parties,
+    serve,
     trace,
+    up,
     verify,
 )
 from registry.cli.common import CliState, JsonFlag, RegistryGroup, build_settings
@@ -69,6 +71,8 @@ app.add_typer(evidence.app, name="evidence")
 app.add_typer(disputes.app, name="disputes")
 app.add_typer(index.index_app, name="index")
 app.add_typer(export.app, name="export")
+app.command("up", **up.UP_HELP)(up.up)
+app.command("serve", **serve.SERVE_HELP)(serve.serve)
 app.command("demo", **demo.DEMO_HELP)(demo.demo)
 app.command("trace", **trace.TRACE_HELP)(trace.trace_command)
 app.command("verify", **verify.VERIFY_HELP)(verify.verify_command)

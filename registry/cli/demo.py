@@ -5,6 +5,9 @@ grant into a congestion index; a logistics company licenses the index by an off-
 grant and checks the file it received; an objection, a dispute with its cascade, and evidence
 anchors along the way. Every step goes through the same functions as the commands. Each run
 generates new files (new content hashes), so the demo can run again on the same chain.
+
+The story plays on top of `datarights up`: the indexer follows it as it happens, and the buyer's
+checks read the mirror through the same provenance report as `datarights verify`.
 """
 
 from __future__ import annotations
@@ -12,24 +15,23 @@ from __future__ import annotations
 import random
 import secrets
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from registry import model
 from registry.chain.client import RegistryClient, WriteResult
-from registry.chain.connect import rpc_url
 from registry.chain.keys import dev_account
-from registry.chain.node import DEV_CHAIN_ID, LocalNode, is_reachable
+from registry.chain.node import DEV_CHAIN_ID
 from registry.cli import assets, evidence, grants
-from registry.cli.chain import travel, wait_for_interrupt
+from registry.cli.chain import travel
 from registry.cli.classification import Classification
 from registry.cli.common import (
+    CheckFailed,
     CliState,
     InputError,
     JsonFlag,
@@ -41,8 +43,13 @@ from registry.cli.common import (
     sha256_of_file,
 )
 from registry.cli.deploy import ensure_deployment
+from registry.cli.up import DEFAULT_HOST, DEFAULT_PORT, Host, Port, service_urls
+from registry.cli.verify import print_checklist
 from registry.commitments import hash_file
 from registry.registration_numbers import CHINA_STANDARD_TIME
+from registry.service.logs import configure_logging
+from registry.service.stack import Stack, run_until_stopped
+from registry.verify import ProvenanceReport, report_from_file
 
 # Development accounts of the standard test mnemonic, one per party in the story.
 REGISTRAR, REVIEWER, ARBITRATOR, BUREAU, OPERATOR, LOGISTICS, RESIDENT, COMPETITOR = range(8)
@@ -91,6 +98,10 @@ class Narrator:
             f"{result.tx_hash[:10]}…, gas {result.gas_used})[/]"
         )
 
+    def checklist(self, report: ProvenanceReport) -> None:
+        if not self.out.json_mode:
+            print_checklist(self.out.console, report)
+
 
 @dataclass
 class Cast:
@@ -119,6 +130,7 @@ class Created:
 
     facts: dict[str, Any] = field(default_factory=dict)
     next_commands: list[str] = field(default_factory=list)
+    last_block: int = 0
 
 
 # ---------------------------------------------------------------- generated files
@@ -157,29 +169,18 @@ def write_text(path: Path, text: str) -> Path:
     return path
 
 
-# ---------------------------------------------------------------- the node
+# ---------------------------------------------------------------- reading the mirror
 
 
-@contextmanager
-def demo_node(state: CliState, out: Output, *, keep_running: bool) -> Iterator[None]:
-    """Reuse a node that answers, or start the managed one; stop what was started."""
-    url = rpc_url(state.settings)
-    if not state.settings.uses_managed_node or is_reachable(url):
-        out.note(f"Using the node at {url}.")
-        yield
-        return
-    node = LocalNode.from_settings(state.settings).start()
-    # With node_port 0 the node picked a free port: point the connection at it.
-    state.settings = state.settings.model_copy(update={"node_port": node.port})
-    out.note(f"Started {node.kind} at {node.url} (state in {node.state_file}).")
+def mirror_report(stack: Stack, file: Path, *, seller: str, block: int) -> ProvenanceReport:
+    """The buyer's provenance report of `file`, once the mirror has indexed `block`."""
+    stack.wait_indexed(block)
+    engine = stack.engine()
     try:
-        yield
-        if keep_running:
-            out.note(f"\nThe node keeps running at {node.url}; press Ctrl-C to stop it.")
-            wait_for_interrupt(node)
+        with Session(engine) as session:
+            return report_from_file(session, file, seller=seller)
     finally:
-        node.stop()
-        out.note("Node stopped; its state is saved for the next run.")
+        engine.dispose()
 
 
 # ---------------------------------------------------------------- the scenario
@@ -362,7 +363,7 @@ def licence(
     operating: int,
     product: bytes,
     product_file: Path,
-) -> int:
+) -> tuple[int, Path]:
     tell.step("The operator licenses the product to the logistics company (signed off chain)")
     terms = grants.build_terms(
         parent=(model.AuthKind.CERTIFICATE, operating),
@@ -384,16 +385,56 @@ def licence(
     tell.fact(f"EIP-712 signature by the operator written to {signature_file}")
     grant_id, result = grants.submit_signed_grant_file(cast.logistics, signature_file)
     tell.wrote(f"the logistics company submitted it: licence grant {grant_id}", result)
-    tell.step("The logistics company checks the file it received against the chain")
     received = run / "received" / product_file.name
     received.parent.mkdir(exist_ok=True)
     shutil.copyfile(product_file, received)
+    return grant_id, received
+
+
+def buyer_checks(
+    stack: Stack, cast: Cast, tell: Narrator, received: Path, product: bytes, block: int
+) -> None:
+    tell.step("The logistics company checks the file it received")
     facts = assets.verify_file(cast.logistics, received, product)
     tell.fact(
-        f"[green]✓[/] {received.name} hashes to the registered content "
+        f"[green]✓[/] on chain: {received.name} hashes to the registered content "
         f"0x{product.hex()[:16]}… (asset status {facts['status'].name.lower()})"
     )
-    return grant_id
+    tell.fact(f"its provenance report, from the mirror once it has indexed block {block}:")
+    report = mirror_report(stack, received, seller=cast.operator.account, block=block)
+    tell.checklist(report)
+    seller = report.seller
+    if not report.bytes.matches or seller is None or not seller.active:
+        reason = report.bytes.reason if not report.bytes.matches else seller and seller.reason
+        raise CheckFailed(f"the provenance report of {received} does not clear it: {reason}")
+
+
+def consequences(stack: Stack, cast: Cast, tell: Narrator, received: Path, block: int) -> str:
+    """What the buyer's report says after the ruling; the product's derived status."""
+    tell.step("The buyer's report after the ruling: the consequences downstream")
+    report = mirror_report(stack, received, seller=cast.operator.account, block=block)
+    asset, seller = report.asset, report.seller
+    if asset is None or seller is None:
+        raise CheckFailed(f"{received} is no longer found in the mirror")
+    tell.fact(
+        f"[red]✗[/] product {asset.registration_number}: {asset.derived_status} "
+        f"(on chain: {asset.status})"
+    )
+    for edge in report.lineage.edges if report.lineage is not None else ():
+        if edge.status_now != "effective":
+            tell.fact(
+                f"[red]✗[/] the {edge.auth_kind} {edge.auth_id} behind its derivation is now "
+                f"{edge.status_now} (it was {edge.status_at_derivation} when used)"
+            )
+    for found in report.upheld_disputes:
+        tell.fact(
+            f"[red]✗[/] dispute {found.dispute_id} upheld against {found.subject_kind} "
+            f"{found.subject} (block {found.latest.block}, tx {found.latest.tx_hash[:10]}…)"
+        )
+    tell.fact(f"{'[green]✓' if seller.active else '[red]✗'}[/] seller: {seller.reason}")
+    if asset.derived_status == model.AssetStatus.ACTIVE.name.lower():
+        raise CheckFailed("the upheld dispute left the product active in the mirror")
+    return asset.derived_status
 
 
 def dispute(cast: Cast, tell: Narrator, grant_id: int, product: bytes, licence_id: int) -> int:
@@ -450,7 +491,7 @@ def anchor_logs(cast: Cast, tell: Narrator, run: Path, product: bytes) -> eviden
     return batch
 
 
-def run_scenario(state: CliState, tell: Narrator) -> Created:
+def run_scenario(state: CliState, tell: Narrator, stack: Stack) -> Created:
     """The whole story; returns what it created."""
     if state.w3.eth.chain_id != DEV_CHAIN_ID:
         raise InputError(
@@ -470,39 +511,68 @@ def run_scenario(state: CliState, tell: Narrator) -> Created:
     traffic = run / f"traffic-{seed:08x}.csv"
     product, product_file, product_no = derive(state, cast, tell, run, raw, traffic, grant_id)
     product_holding, operating = certify_product(state, cast, tell, product)
-    licence_id = licence(state, cast, tell, run, operating, product, product_file)
+    licence_id, received = licence(state, cast, tell, run, operating, product, product_file)
+    buyer_checks(stack, cast, tell, received, product, _head(state))
     dispute_id = dispute(cast, tell, grant_id, product, licence_id)
+    status = consequences(stack, cast, tell, received, _head(state))
     batch = anchor_logs(cast, tell, run, product)
-    raw_no = assets.asset_facts(cast.bureau, raw)["registration_number"]
     facts = {
         "run_dir": run,
-        "traffic_data": {"asset": raw, "registration_number": raw_no, "file": traffic},
+        "traffic_data": {
+            "asset": raw,
+            "registration_number": assets.asset_facts(cast.bureau, raw)["registration_number"],
+            "file": traffic,
+        },
         "holding_certificate": holding,
         "processing_grant": grant_id,
         "congestion_index": {
             "asset": product,
             "registration_number": product_no,
             "file": product_file,
+            "status_after_ruling": status,
         },
         "product_certificates": {"holding": product_holding, "operating": operating},
         "licence_grant": licence_id,
+        "received_file": received,
+        "seller": cast.operator.account,
         "dispute": dispute_id,
         "evidence_batch_root": batch.root,
     }
     commands = [
-        f"datarights assets show 0x{product.hex()}",
-        f"datarights certificates show {holding}",
-        f"datarights grants show {licence_id}",
+        f"datarights trace {product_no} --up",
+        f"datarights verify {received} --seller {cast.operator.account}",
+        f"datarights export credential {operating}",
+        f"datarights export prov {product_no}",
         f"datarights disputes show {dispute_id}",
         f"datarights evidence verify-proof {batch.proof_files[0]}",
-        f"datarights assets verify {product_file} --asset 0x{product.hex()}",
     ]
-    return Created(facts, commands)
+    return Created(facts, commands, last_block=_head(state))
 
 
-def print_summary(out: Output, created: Created, *, node_stops: bool) -> None:
+def _head(state: CliState) -> int:
+    return int(state.w3.eth.block_number)
+
+
+def demo_links(stack: Stack, created: Created) -> dict[str, str]:
+    """The service's URLs, and where to look at what the run created."""
+    base = stack.api.url
+    product = created.facts["congestion_index"]["registration_number"]
+    urls = service_urls(stack)
+    return {
+        "api_docs": urls["api_docs"],
+        "lineage": f"{base}/assets/{product}/lineage?direction=both",
+        "history": f"{base}/assets/{product}/history",
+        "verify": f"curl -F file=@{created.facts['received_file']} "
+        f"'{base}/verify/upload?seller={created.facts['seller']}'",
+        "explorer": urls["explorer"],
+        "health": urls["health"],
+    }
+
+
+def print_summary(out: Output, created: Created, links: dict[str, str], *, serving: bool) -> None:
     if out.json_mode:
-        out.json({**created.facts, "next_commands": created.next_commands})
+        summary = {**created.facts, "last_block": created.last_block, "urls": links}
+        out.json({**summary, "next_commands": created.next_commands})
         return
     out.note("\n[bold]What the run created[/]")
     for name, value in created.facts.items():
@@ -511,12 +581,14 @@ def print_summary(out: Output, created: Created, *, node_stops: bool) -> None:
             out.note(f"  {name.replace('_', ' ')}: {inner}")
         else:
             out.note(f"  {name.replace('_', ' ')}: {_short(value)}")
-    out.note(
-        "\n[bold]Try next[/]"
-        + (" (start the chain first: `datarights chain up`)" if node_stops else "")
-    )
+    out.note(f"\n[bold]Look at it[/] (indexed up to block {created.last_block})")
+    for name, link in links.items():
+        out.note(f"  {name.replace('_', ' '):<9} {link}")
+    out.note("\n[bold]Try next[/]")
     for command in created.next_commands:
         out.note(f"  {command}")
+    if serving:
+        out.note("\nThe registry keeps running; press Ctrl-C to stop it (the chain state is kept).")
 
 
 def _short(value: Any) -> str:
@@ -526,29 +598,38 @@ def _short(value: Any) -> str:
 
 
 DEMO_HELP = command_help(
-    "Run the end-to-end demo on the local chain, step by step.",
-    "Starts (or reuses) the managed anvil with its state under the data directory, deploys if "
-    "there is no valid deployment, then plays a city data bureau, a data operator, a logistics "
-    "company, a reviewer, a registrar and an arbitrator through registration, notice, "
-    "objection, grants, a derived product, an off-chain signed licence, a dispute and its "
-    "cascade, and evidence anchors. Re-runnable: every run creates new content. Stops the node "
-    "at the end unless --keep-running.",
-    "datarights demo --keep-running",
+    "Run the registry (`datarights up`) and play the end-to-end demo on it.",
+    "Starts what `datarights up` starts (the managed anvil with its state under the data "
+    "directory, the contracts, the indexer following the chain, the API), then plays a city "
+    "data bureau, a data operator, a logistics company, a reviewer, a registrar and an "
+    "arbitrator through registration, notice, objection, grants, a derived product, an "
+    "off-chain signed licence with the buyer's provenance report of the received file, a "
+    "dispute upheld with its consequences downstream, and evidence anchors. Once the indexer "
+    "has reached the last block it prints the URLs and commands to try, and keeps serving "
+    "until Ctrl-C; with --exit it stops there. Every run creates new content, so it can run "
+    "again on the same chain.",
+    "datarights demo --exit",
 )
 
 
 def demo(
     ctx: typer.Context,
-    keep_running: Annotated[
-        bool, typer.Option("--keep-running", help="Leave the node running until Ctrl-C.")
+    host: Host = DEFAULT_HOST,
+    port: Port = DEFAULT_PORT,
+    exit_after: Annotated[
+        bool, typer.Option("--exit", help="Stop everything once the demo is indexed and printed.")
     ] = False,
     json_output: JsonFlag = False,
 ) -> None:
     base = cli_state(ctx)
-    state = CliState(settings=base.settings, account=REGISTRAR)
     out = base.output(json_output)
-    tell = Narrator(out)
-    started_here = state.settings.uses_managed_node and not is_reachable(rpc_url(state.settings))
-    with demo_node(state, out, keep_running=keep_running):
-        created = run_scenario(state, tell)
-    print_summary(out, created, node_stops=started_here)
+    configure_logging(base.settings.log_level)
+    stack = Stack(base.settings, host=host, port=port)
+
+    def play() -> None:
+        state = CliState(settings=stack.settings, account=REGISTRAR)
+        created = run_scenario(state, Narrator(out), stack)
+        stack.wait_indexed(created.last_block)
+        print_summary(out, created, demo_links(stack, created), serving=not exit_after)
+
+    run_until_stopped(stack, on_ready=play, keep_serving=not exit_after)
