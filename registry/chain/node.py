@@ -3,6 +3,11 @@
 Anvil keeps its chain in a state file: it loads it on start and writes it when it
 receives SIGINT or SIGTERM, which is why `stop()` asks it to exit before killing it.
 A hardhat node keeps everything in memory and starts empty every time.
+
+Anvil 1.7 also appends a fresh genesis block to the state file on every start, and on reload
+it may pick any of the copies as block 0, which would make the same chain look like another one
+(different genesis hash) to the deployment records and the indexer. `start()` therefore keeps
+only the original genesis, the earliest, before anvil loads the file.
 """
 
 import atexit
@@ -106,6 +111,8 @@ class LocalNode:
         if is_reachable(self.url):
             raise ChainError(f"another node already answers at {self.url}")
         self.node_dir.mkdir(parents=True, exist_ok=True)
+        if self.kind == "anvil":
+            prune_duplicate_genesis(self.state_file)
         command, cwd = self._command()
         logger.info("node start kind=%s url=%s log=%s", self.kind, self.url, self.log_file)
         self._log = self.log_file.open("ab")
@@ -223,6 +230,25 @@ class LocalNode:
         with self.log_file.open("rb") as log:
             log.seek(max(0, self.log_file.stat().st_size - _STDERR_TAIL_BYTES))
             return log.read().decode(errors="replace")
+
+
+def prune_duplicate_genesis(state_file: Path) -> int:
+    """Drop every block 0 but the earliest from an anvil state file; return how many went."""
+    if not state_file.is_file():
+        return 0
+    state = json.loads(state_file.read_bytes())
+    blocks = state.get("blocks") or []
+    genesis = [b for b in blocks if int(b["header"]["number"], 16) == 0]
+    if len(genesis) < 2:
+        return 0
+    original = min(genesis, key=lambda b: int(b["header"]["timestamp"], 16))
+    state["blocks"] = [b for b in blocks if b is original or int(b["header"]["number"], 16) != 0]
+    partial = state_file.with_suffix(".json.part")
+    partial.write_text(json.dumps(state))
+    partial.replace(state_file)
+    dropped = len(genesis) - 1
+    logger.info("node state pruned duplicate_genesis=%d file=%s", dropped, state_file)
+    return dropped
 
 
 def _rpc_chain_id(url: str, *, timeout: float) -> int | None:

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -5,7 +6,7 @@ from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.types import Wei
 
-from registry.chain.node import DEV_CHAIN_ID, LocalNode, is_reachable
+from registry.chain.node import DEV_CHAIN_ID, LocalNode, is_reachable, prune_duplicate_genesis
 from registry.errors import ChainError
 
 pytestmark = pytest.mark.integration
@@ -91,3 +92,21 @@ def test_hardhat_fixture_serves_the_dev_chain(hardhat_node: LocalNode) -> None:
 
     assert w3.eth.chain_id == DEV_CHAIN_ID
     assert w3.eth.get_block("latest")["number"] >= 0
+
+
+def test_anvil_genesis_stays_the_same_over_many_restarts(tmp_path: Path) -> None:
+    # anvil appends a new genesis to its state file on each start and may reload any copy.
+    node = LocalNode(data_dir=tmp_path, kind="anvil", port=0)
+    genesis_hashes = set()
+    for _ in range(8):
+        with node:
+            w3 = Web3(Web3.HTTPProvider(node.url))
+            genesis_hashes.add(w3.eth.get_block(0)["hash"])
+            sender, recipient = _first_two_accounts(w3)
+            w3.eth.wait_for_transaction_receipt(
+                w3.eth.send_transaction({"from": sender, "to": recipient, "value": ONE_ETHER})
+            )
+    assert len(genesis_hashes) == 1
+    prune_duplicate_genesis(node.state_file)
+    state = json.loads(node.state_file.read_bytes())
+    assert [int(b["header"]["number"], 16) for b in state["blocks"]].count(0) == 1
