@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from web3 import Web3
 
 from registry.chain.compiler import ContractArtifact, compile_contracts
@@ -14,6 +16,18 @@ def rpc_url(settings: Settings) -> str:
     return settings.rpc_url or f"http://127.0.0.1:{settings.node_port}"
 
 
+def public_url(url: str) -> str:
+    """The endpoint as it may be shown or logged: scheme, host and port only.
+
+    Hosted nodes carry API keys in the user part, the path or the query of their URL.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    port = f":{parts.port}" if parts.port else ""
+    hidden = "/…" if parts.path.strip("/") or parts.query or parts.username else ""
+    return f"{parts.scheme}://{host}{port}{hidden}"
+
+
 def connect(settings: Settings) -> Web3:
     """A Web3 connection, checked to answer and to be on the expected chain id."""
     url = rpc_url(settings)
@@ -22,10 +36,12 @@ def connect(settings: Settings) -> Web3:
         chain_id = w3.eth.chain_id
     except Exception as exc:  # the provider raises many transport error types
         raise ChainError(
-            f"no EVM node answers at {url}; start one with `datarights chain up`"
+            f"no EVM node answers at {public_url(url)}; start one with `datarights chain up`"
         ) from exc
     if settings.chain_id is not None and chain_id != settings.chain_id:
-        raise ConfigurationError(f"node at {url} is chain {chain_id}, expected {settings.chain_id}")
+        raise ConfigurationError(
+            f"node at {public_url(url)} is chain {chain_id}, expected {settings.chain_id}"
+        )
     return w3
 
 

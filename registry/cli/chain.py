@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from registry.chain import deployments
-from registry.chain.connect import rpc_url
+from registry.chain.connect import public_url, rpc_url
 from registry.chain.node import DEV_CHAIN_ID, LocalNode, is_reachable
 from registry.cli.common import (
     CliState,
@@ -29,8 +29,8 @@ def start_managed_node(settings: Settings) -> LocalNode:
     """Start the managed node with its state persisted under the data dir."""
     if not settings.uses_managed_node:
         raise InputError(
-            f"DATARIGHTS_RPC_URL is set ({settings.rpc_url}); the managed node runs only "
-            "when it is unset"
+            f"DATARIGHTS_RPC_URL is set ({public_url(rpc_url(settings))}); the managed node "
+            "runs only when it is unset"
         )
     return LocalNode.from_settings(settings).start()
 
@@ -71,7 +71,10 @@ def up(ctx: typer.Context) -> None:
 def chain_facts(state: CliState) -> dict[str, Any]:
     """Where the node is, what it says, and whether the recorded deployment matches it."""
     url = rpc_url(state.settings)
-    facts: dict[str, Any] = {"rpc_url": url, "managed": state.settings.uses_managed_node}
+    facts: dict[str, Any] = {
+        "rpc_url": public_url(url),
+        "managed": state.settings.uses_managed_node,
+    }
     if not is_reachable(url):
         return {**facts, "reachable": False}
     w3 = state.w3

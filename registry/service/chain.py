@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from registry.chain.connect import rpc_url
+from registry.chain.connect import public_url, rpc_url
 from registry.chain.node import LocalNode, is_reachable
 from registry.config import Settings
 
@@ -36,15 +36,9 @@ def attach_chain(settings: Settings) -> AttachedChain:
     """Use the configured chain or a node already answering; otherwise start the managed one."""
     url = rpc_url(settings)
     if not settings.uses_managed_node or is_reachable(url):
-        logger.info("chain attached managed=false rpc=%s", _shown(settings, url))
+        logger.info("chain attached managed=false rpc=%s", public_url(url))
         return AttachedChain(settings)
     node = LocalNode.from_settings(settings).start()
     # With node_port 0 the node picked a free port: point the connection at it.
     return AttachedChain(settings.model_copy(update={"node_port": node.port}), node)
 
-
-def _shown(settings: Settings, url: str) -> str:
-    # A configured RPC URL may carry an API key in its path or query: show its host only.
-    if settings.rpc_url is None:
-        return url
-    return url.split("//", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]

@@ -134,3 +134,13 @@ def test_errors_derive_from_registry_error_and_their_builtin(
         raise error("boom")
     with pytest.raises(builtin):
         raise error("boom")
+
+
+def test_public_url_hides_keys_in_user_path_and_query() -> None:
+    from registry.chain.connect import public_url
+
+    assert public_url("http://127.0.0.1:8545") == "http://127.0.0.1:8545"
+    assert public_url("https://mainnet.example.io/v3/SECRETKEY") == "https://mainnet.example.io/…"
+    assert public_url("https://user:SECRET@node.example:8443?key=SECRET") == (
+        "https://node.example:8443/…"
+    )
