@@ -139,7 +139,8 @@ def test_openapi_lists_every_route(mirror: Mirror) -> None:
         "/disputes/{dispute_id}", "/evidence", "/evidence/{document_hash}",
         "/evidence/batches", "/evidence/batches/{root}", "/health",
         "/assets/{asset}/lineage", "/assets/{asset}/history", "/verify", "/verify/upload",
-        "/policy",
+        "/policy", "/search", "/catalog", "/certificates/{certificate_id}/credential",
+        "/grants/{grant_id}/odrl", "/contexts/{name}", "/metrics", "/events/stream",
     }
     assert set(schema["paths"]) == expected
     for path, methods in schema["paths"].items():
