@@ -135,7 +135,7 @@ def get_lineage(
 # ---------------------------------------------------------------- history
 
 
-class _Subjects:
+class HistorySubjects:
     """What an asset's timeline is about: the asset and its direct lineage neighbours, its
     certificates (and their objections), its grants and its disputes."""
 
@@ -231,7 +231,7 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def _events_after(session: Session, after: tuple[int, int] | None) -> Iterator[Any]:
+def events_after(session: Session, after: tuple[int, int] | None) -> Iterator[Any]:
     """The raw event log in chain order after `after` (block, log index), in batches."""
     t = table_of(EventLogRow)
     while True:
@@ -254,6 +254,18 @@ def _events_after(session: Session, after: tuple[int, int] | None) -> Iterator[A
         after = (int(rows[-1].block_number), int(rows[-1].log_index))
 
 
+def history_event(row: Any, args: dict[str, Any]) -> HistoryEvent:
+    """One row of the raw event log as the API shows it."""
+    return HistoryEvent(
+        block=int(row.block_number),
+        log_index=int(row.log_index),
+        tx_hash=str(row.tx_hash),
+        event=str(row.event),
+        address=str(row.address),
+        args=args,
+    )
+
+
 @router.get(
     "/{asset}/history",
     summary="The arbitrator's timeline: every event touching the asset, in chain order",
@@ -274,26 +286,17 @@ def get_history(
         if len(after_key) != 2 or not all(isinstance(v, int) for v in after_key):
             raise ValueError(f"cursor {cursor!r} is not one this API issued")
         after = (int(after_key[0]), int(after_key[1]))
-    subjects = _Subjects(session, key)
+    subjects = HistorySubjects(session, key)
     size = page_size(limit)
     items: list[HistoryEvent] = []
     more = False
-    for row in _events_after(session, after):
+    for row in events_after(session, after):
         args = row.args if isinstance(row.args, dict) else {}
         if not subjects.touches(args):
             continue
         if len(items) == size:
             more = True
             break
-        items.append(
-            HistoryEvent(
-                block=int(row.block_number),
-                log_index=int(row.log_index),
-                tx_hash=str(row.tx_hash),
-                event=str(row.event),
-                address=str(row.address),
-                args=args,
-            )
-        )
+        items.append(history_event(row, args))
     next_cursor = encode_cursor([items[-1].block, items[-1].log_index]) if more else None
     return Page[HistoryEvent](items=items, next_cursor=next_cursor)

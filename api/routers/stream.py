@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import EngineDep, MinBlock, indexed_block
-from api.routers.lineage import _events_after, _Subjects, resolve_asset
-from api.schemas import HistoryEvent, Problem
+from api.identifiers import MAX_ID
+from api.routers.lineage import HistorySubjects, events_after, history_event, resolve_asset
+from api.schemas import Problem
 
 router = APIRouter(tags=["events"], dependencies=[MinBlock])
 
@@ -69,8 +70,8 @@ class _Filter:
     names: frozenset[str] = frozenset()
     asset: str | None = None  # content hash: events touching it (as in the asset's history)
 
-    def subjects(self, session: Session) -> _Subjects | None:
-        return None if self.asset is None else _Subjects(session, self.asset)
+    def subjects(self, session: Session) -> HistorySubjects | None:
+        return None if self.asset is None else HistorySubjects(session, self.asset)
 
 
 @dataclass
@@ -109,7 +110,7 @@ def read_round(engine: Engine, after: Position, checkpoint: int, wanted: _Filter
     """Events after `after` up to the checkpoint, at most one round's worth (blocking)."""
     with Session(engine) as session:
         rows = []
-        for row in _events_after(session, after):
+        for row in events_after(session, after):
             if int(row.block_number) > checkpoint:
                 break
             rows.append(row)
@@ -127,14 +128,7 @@ def read_round(engine: Engine, after: Position, checkpoint: int, wanted: _Filter
             continue
         if subjects is not None and not subjects.touches(args):
             continue
-        event = HistoryEvent(
-            block=int(row.block_number),
-            log_index=int(row.log_index),
-            tx_hash=str(row.tx_hash),
-            event=str(row.event),
-            address=str(row.address),
-            args=args,
-        )
+        event = history_event(row, args)
         position = f"{event.block}:{event.log_index}"
         found.frames.append(frame(event.event, event.model_dump(mode="json"), event_id=position))
     return found
@@ -203,6 +197,7 @@ def _asset_key(engine: Engine, ref: str) -> str:
         200: {"content": {"text/event-stream": {}}, "description": "The event stream."},
         400: {"model": Problem},
         404: {"model": Problem},
+        409: {"model": Problem},
     },
 )
 async def stream_events(
@@ -210,7 +205,11 @@ async def stream_events(
     engine: EngineDep,
     since_block: Annotated[
         int | None,
-        Query(ge=0, description="Start with the events of this block (ignored on a resume)."),
+        Query(
+            ge=0,
+            le=MAX_ID,
+            description="Start with the events of this block (ignored on a resume).",
+        ),
     ] = None,
     event: Annotated[
         list[str] | None,
