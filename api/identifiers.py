@@ -13,8 +13,8 @@ from eth_utils.address import to_checksum_address
 
 from registry.registration_numbers import parse_registration_number
 
-# Record ids (certificates, grants, disputes) are stored as signed 64-bit integers: a larger
-# number names no record, and the database would refuse to compare with it.
+# Record ids (certificates, grants, disputes) and block numbers are stored as signed 64-bit
+# integers: a larger number names nothing, and the database would refuse to compare with it.
 MAX_ID = 2**63 - 1
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")

@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.deps import MinBlock, indexed_block
 from api.identifiers import enum_name
 from api.routers.health import chain_head
+from api.schemas import Problem
 from registry import model
 from registry.chain.connect import rpc_url
 from registry.config import Settings
@@ -207,7 +208,10 @@ class _Forward(Collector):
     description="The Prometheus text format (version 0.0.4 unless the `Accept` header asks for a "
     "newer one, or for OpenMetrics, as Prometheus itself does).",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {}}, "description": "The metrics."}},
+    responses={
+        200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {}}, "description": "The metrics."},
+        409: {"model": Problem},
+    },
 )
 def metrics(request: Request) -> Response:
     encode, content_type = choose_encoder(request.headers.get("accept", ""))
