@@ -1,13 +1,17 @@
 """Threat scenarios of docs/SECURITY.md that no other test module plays through.
 
-Front-running a registration, and an indexer facing a block with more logs than a batch holds.
+Front-running a registration, what reaches the chain of a party's identity and a grant's purpose,
+and an indexer facing a block with more logs than a batch holds.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from web3 import Web3
 
 from registry import model
 from registry.chain.contract_errors import (
@@ -15,6 +19,7 @@ from registry.chain.contract_errors import (
     AssetAlreadyRegistered,
     SubjectFrozen,
 )
+from tests.integration import test_cli
 from tests.integration.conftest import Actors
 from tests.integration.indexer_fixtures import (
     Databases,
@@ -23,8 +28,11 @@ from tests.integration.indexer_fixtures import (
     make_indexer,
 )
 from tests.integration.scenario import h, record
+from tests.integration.test_cli import ADMIN, BUREAU, OPERATOR, OUTSIDER, Cli, address, data_file
 
 pytestmark = pytest.mark.integration
+# A registry deployed through the command line into a data directory of this module's own.
+cli = test_cli.cli
 
 ASSET = model.SubjectKind.ASSET
 
@@ -71,3 +79,41 @@ def test_indexer_blockWithMoreLogsThanABatch_isMirroredWhole(
     reference = make_indexer(databases.engine(), actors)
     reference.catch_up()
     assert canonical_digest(small.engine) == canonical_digest(reference.engine)
+
+
+def _chain_bytes(w3: Web3, first: int, last: int) -> bytes:
+    """Every transaction input and every log (topics and data) of blocks first..last."""
+    found = []
+    for number in range(first, last + 1):
+        for tx in w3.eth.get_block(number, full_transactions=True)["transactions"]:
+            found.append(bytes(tx["input"]))  # type: ignore[index]
+            receipt = w3.eth.get_transaction_receipt(tx["hash"])  # type: ignore[index]
+            for log in receipt["logs"]:
+                found += [bytes(topic) for topic in log["topics"]] + [bytes(log["data"])]
+    return b"".join(found)
+
+
+def test_privacy_onlyCommitmentsReachTheChain(cli: Cli, tmp_path: Path) -> None:
+    """An individual's identity number, a grant's purpose and the data itself never appear on
+    chain, in any transaction or log: only their SHA-256. The commitment is the plain SHA-256 of
+    what was typed, so whoever can guess the text can confirm it (docs/SECURITY.md)."""
+    identity = "110101199003071234"  # the form of a resident identity card number
+    purpose = "commute patterns of the residents of 12 Example Road"
+    first = cli.block + 1
+    cli.ok("parties", "admit", address(OUTSIDER), "--kind", "individual", "--identity", identity,
+           account=ADMIN)  # fmt: skip
+    data = data_file(tmp_path)
+    asset = test_cli.register_public(cli, data)
+    holding = test_cli.certify(cli, asset, "holding", BUREAU)
+    cli.ok("grants", "create", "--from", f"certificate:{holding}", "--to", address(OPERATOR),
+           "--purpose", purpose, "--scenario", "planning", "--scope", "speeds", "--security",
+           "in-domain compute", "--term", "1y", account=BUREAU)  # fmt: skip
+    on_chain = _chain_bytes(cli.w3, first, cli.block)
+
+    secrets = [identity.encode(), purpose.encode(), data.read_bytes()]
+    for secret in secrets:
+        assert secret not in on_chain and secret.hex().encode() not in on_chain
+    for secret in secrets:
+        assert hashlib.sha256(secret).digest() in on_chain
+    party = cli.ok("parties", "show", address(OUTSIDER))
+    assert party["identity_commitment"] == "0x" + hashlib.sha256(identity.encode()).hexdigest()
