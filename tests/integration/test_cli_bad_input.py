@@ -383,3 +383,28 @@ def test_grantsSign_byWhoDoesNotHoldTheRight_writesNoFile(cli: Cli, tmp_path: Pa
     )  # fmt: skip
     assert message.startswith("refused: NotRightHolder(") and address(OPERATOR) in message
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("chain_id", 1, "was signed for chain 1 and grant desk"),
+        ("grant_desk", "0x" + "56" * 20, "grant desk 0x5656565656565656565656565656565656565656"),
+    ],
+)
+def test_grantsSubmit_signedForAnotherRegistry_refusedBeforeSending(
+    cli: Cli, tmp_path: Path, field: str, value: object, says: str
+) -> None:
+    asset = register_public(cli, data_file(tmp_path))
+    holding = test_cli.certify(cli, asset, "holding", BUREAU)
+    licence = tmp_path / "licence.json"
+    cli.ok("grants", "sign", "--from", f"certificate:{holding}", "--to", address(OPERATOR),
+           "--purpose", "p", "--scenario", "s", "--scope", "x", "--security", "y", "--term", "30d",
+           "--out", licence, account=BUREAU)  # fmt: skip
+    document = json.loads(licence.read_text())
+    licence.write_text(json.dumps({**document, field: value}))
+    message = refused(
+        cli, "grants", "submit", licence, account=OPERATOR, code=EXIT_BAD_INPUT, says=says,
+        watch=[tmp_path],
+    )  # fmt: skip
+    assert "not this registry (chain 31337" in message
