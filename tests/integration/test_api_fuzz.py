@@ -5,8 +5,8 @@ real records, so the answers are full documents, not only 404s) and schema-inval
 answer may be a server error, and every answer must be documented: its status, content type,
 headers and body as the OpenAPI document says.
 
-`DATARIGHTS_FUZZ_EXAMPLES` sets the examples per operation and mode (default: the CI profile);
-`make soak` runs it larger. PostgreSQL gets a quarter of the SQLite budget.
+`DATARIGHTS_FUZZ_EXAMPLES=N` sets the examples per operation and mode and draws fresh ones each
+run (the CI profile: 10, the same every run). PostgreSQL gets a quarter of the SQLite budget.
 """
 
 from __future__ import annotations
