@@ -28,7 +28,6 @@ from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
-    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -44,13 +43,15 @@ CI_EXAMPLES = 10
 EXAMPLES = int(os.environ.get("DATARIGHTS_FUZZ_EXAMPLES", CI_EXAMPLES))
 # The CI profile sends the same requests every run; a larger run explores new ones each time.
 DERANDOMIZE = "DATARIGHTS_FUZZ_EXAMPLES" not in os.environ
+# No server error, and every answer as documented. Not `negative_data_rejection`: query values
+# travel as text, and FastAPI reads "1.0" as the integer 1 and "false" as a string, so much of
+# what schemathesis makes invalid is valid on the wire (it then reports an accepted answer).
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
-    negative_data_rejection,
 ]
 FUZZ_MIN_BLOCK_WAIT = 0.02
 ADDRESS_PARAMETERS = ("holder", "grantor", "grantee", "party", "registrant", "seller")

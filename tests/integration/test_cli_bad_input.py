@@ -64,7 +64,7 @@ def footprint(cli: Cli, dirs: Iterable[Path], extra: Iterable[str] = ()) -> Foot
     }
     return Footprint(
         block=cli.block,
-        nonces={a: int(cli.w3.eth.get_transaction_count(a)) for a in accounts},  # type: ignore[arg-type]
+        nonces={a: int(cli.w3.eth.get_transaction_count(a)) for a in accounts},
         files=files,
     )
 
@@ -96,7 +96,7 @@ def refused(
 # ---------------------------------------------------------------- malformed manifests
 
 
-def _manifest(tmp_path: Path, name: str, content: str | bytes) -> Path:
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     path = tmp_path / name
     if isinstance(content, bytes):
         path.write_bytes(content)
@@ -130,7 +130,7 @@ def test_registerBulk_malformedManifest_oneLineNothingSent(
     cli: Cli, tmp_path: Path, name: str, content: str | bytes, says: str
 ) -> None:
     data_file(tmp_path, "a.csv")
-    manifest = _manifest(tmp_path, name, content)
+    manifest = _write(tmp_path, name, content)
     message = refused(
         cli, "assets", "register-bulk", manifest, account=OPERATOR, code=EXIT_BAD_INPUT,
         says=says, watch=[tmp_path],
@@ -149,7 +149,7 @@ def test_registerBulk_alreadyRegisteredEntry_nothingSent(cli: Cli, tmp_path: Pat
     registered = data_file(tmp_path, "registered.csv")
     register_public(cli, registered)
     data_file(tmp_path, "new.csv")
-    manifest = _manifest(tmp_path, "m.json", '[{"file": "new.csv"}, {"file": "registered.csv"}]')
+    manifest = _write(tmp_path, "m.json", '[{"file": "new.csv"}, {"file": "registered.csv"}]')
     refused(
         cli, "assets", "register-bulk", manifest, account=OPERATOR, code=EXIT_BAD_INPUT,
         says="1 manifest entries are already registered, nothing sent", watch=[tmp_path],
@@ -187,12 +187,12 @@ def test_missingFile_oneLineNothingSent(
 
 
 def test_grantsSubmit_fileThatIsNotASignedGrant(cli: Cli, tmp_path: Path) -> None:
-    junk = _manifest(tmp_path, "licence.json", '{"format": "something else"}')
+    junk = _write(tmp_path, "licence.json", '{"format": "something else"}')
     refused(
         cli, "grants", "submit", junk, account=BUREAU, code=EXIT_BAD_INPUT,
         says="is not a signed grant", watch=[tmp_path],
     )  # fmt: skip
-    truncated = _manifest(tmp_path, "cut.json", '{"format": "datarights-signed-grant/1", "gra')
+    truncated = _write(tmp_path, "cut.json", '{"format": "datarights-signed-grant/1", "gra')
     refused(
         cli, "grants", "submit", truncated, account=BUREAU, code=EXIT_BAD_INPUT,
         says="is not a readable signed grant", watch=[tmp_path],
@@ -240,13 +240,13 @@ def test_keystore_missingOrDamaged(cli: Cli, tmp_path: Path) -> None:
         says=f"keystore {missing} does not exist", env=_keystore_env(missing, PASSWORD),
         watch=[tmp_path],
     )  # fmt: skip
-    damaged = _manifest(tmp_path, "damaged.json", '{"version": 3, "crypto": {}}')
+    damaged = _write(tmp_path, "damaged.json", '{"version": 3, "crypto": {}}')
     refused(
         cli, "assets", "register", tmp_path / "data.csv", code=EXIT_REFUSED,
         says=f"could not decrypt keystore {damaged}: wrong password or damaged file",
         env=_keystore_env(damaged, PASSWORD), watch=[tmp_path],
     )  # fmt: skip
-    not_json = _manifest(tmp_path, "garbage.json", "not a keystore")
+    not_json = _write(tmp_path, "garbage.json", "not a keystore")
     refused(
         cli, "assets", "register", tmp_path / "data.csv", code=EXIT_REFUSED,
         says=f"keystore {not_json} is not readable JSON", env=_keystore_env(not_json, PASSWORD),
