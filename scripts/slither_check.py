@@ -33,7 +33,7 @@ from slither.detectors.abstract_detector import (  # type: ignore[import-untyped
     DetectorClassification,
 )
 
-from registry.chain.compiler import EVM_VERSION, _solc_shim, build_standard_input
+from registry.chain.compiler import EVM_VERSION, build_standard_input, solc_shim
 from registry.config import Settings
 
 FAILING_IMPACTS = (DetectorClassification.HIGH, DetectorClassification.MEDIUM)
@@ -100,7 +100,7 @@ def solc_on_path(solc: Path) -> Iterator[Path]:
 def analyse(settings: Settings) -> list[Finding]:
     """Compile contracts/src through the project's compiler and run the failing detectors."""
     source_dir = settings.project_root / "contracts" / "src"
-    shim = _solc_shim(
+    shim = solc_shim(
         settings.build_dir, node_modules=settings.node_modules_dir, source_root=source_dir.parent
     )
     with solc_on_path(shim) as solc:

@@ -186,7 +186,7 @@ def list_assets(
     if registrant is not None:
         filters.append(t.c.registrant == parse_address(registrant))
     if holder is not None:
-        filters.append(t.c.asset.in_(_held_by(parse_address(holder))))
+        filters.append(t.c.asset.in_(held_by(parse_address(holder))))
     enums = {
         "category": (model.Category, category),
         "grade": (model.Grade, grade),
@@ -212,7 +212,8 @@ def list_assets(
     )
 
 
-def _held_by(holder: str) -> Select[tuple[str]]:
+def held_by(holder: str) -> Select[tuple[str]]:
+    """Assets over which `holder` holds an active certificate now."""
     c, h = table_of(CertificateRow), table_of(CertificateHolderRow)
     return (
         select(c.c.asset)

@@ -23,7 +23,7 @@ from api.pagination import (
     split_page,
 )
 from api.queries import Row, current_page
-from api.routers.assets import _held_by, asset_summary
+from api.routers.assets import asset_summary, held_by
 from api.schemas import AssetSummary, Problem
 from registry import model
 from registry.db.tables import AssetRow, PartyRow, table_of
@@ -128,7 +128,7 @@ def _read_hex(found: Interpretation, digits: str) -> None:
     if len(digits) == 40:
         found.address = parse_address("0x" + digits)
         found.conditions["registrant"] = t.c.registrant == found.address
-        found.conditions["holder"] = t.c.asset.in_(_held_by(found.address))
+        found.conditions["holder"] = t.c.asset.in_(held_by(found.address))
 
 
 def _matched(row: Row, found: Interpretation, held: set[str]) -> list[str]:
@@ -194,7 +194,7 @@ def search(
     items, next_cursor = split_page(rows, size, "sequence")
     held: set[str] = set()
     if found.address is not None and items:
-        held = {str(a) for a in session.scalars(_held_by(found.address))}
+        held = {str(a) for a in session.scalars(held_by(found.address))}
     closure = taint_closure(session)
     return SearchResults(
         query=q.strip(),

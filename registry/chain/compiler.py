@@ -87,7 +87,7 @@ def compile_contracts(
         artifacts = _read_cache(cache_file)
     else:
         logger.info("compile cache=miss sources=%d", len(standard_input["sources"]))
-        solc = _solc_shim(build_dir, node_modules=node_modules, source_root=source_dir.parent)
+        solc = solc_shim(build_dir, node_modules=node_modules, source_root=source_dir.parent)
         output = _run_solc(standard_input, solc)
         artifacts = _artifacts_from_output(output, compiler_version=_compiler_version(solc))
         _write_cache(cache_file, artifacts)
@@ -141,7 +141,7 @@ def _package_version(node_modules: Path, package: str) -> str | None:
     return str(version) if version is not None else None
 
 
-def _solc_shim(build_dir: Path, *, node_modules: Path, source_root: Path) -> Path:
+def solc_shim(build_dir: Path, *, node_modules: Path, source_root: Path) -> Path:
     """Write (once) an executable that runs the Node wrapper with the right environment."""
     node = shutil.which("node")
     if node is None:
