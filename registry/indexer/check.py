@@ -47,6 +47,7 @@ from registry.db.tables import (
 )
 from registry.errors import RegistryError
 from registry.indexer.events import plain
+from registry.model import SubjectKind
 
 Row = dict[str, Any]
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -254,7 +255,13 @@ def _disputes(session: Session, read: _Reader) -> Iterator[Difference]:
         yield from _same(
             f"subject {f['kind']}:{f['subject']}", "open_disputes", f["open_disputes"], chain
         )
-    owned = Counter(d["asset"] for d in disputes if d["ownership"] and d["status"] in (1, 2))
+    # The contract counts disputes over a holding certificate; one over the asset itself freezes
+    # the asset instead (which refuses applications as well) and is not in this count.
+    owned = Counter(
+        d["asset"]
+        for d in disputes
+        if d["ownership"] and d["kind"] != SubjectKind.ASSET and d["status"] in (1, 2)
+    )
     for asset in {d["asset"] for d in disputes}:
         chain = read(RIGHTS, "openOwnershipDisputes", bytes.fromhex(asset[2:]))
         yield from _same(f"asset {asset}", "open ownership disputes", owned.get(asset, 0), chain)
