@@ -2,15 +2,22 @@
 
 The range grows after a success with few logs and shrinks when the node refuses a range (too many
 results, range too wide) or answers with far more logs than a batch should hold.
+
+Every call is a read, so a transient failure (an HTTP error status, a timeout, a dropped
+connection, a truncated or malformed body, a node's internal or rate-limit error) is retried
+with exponential backoff; only when the retries run out does the error reach the indexer loop.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import requests
 from web3 import Web3
 from web3.providers.base import JSONBaseProvider
 from web3.types import RPCEndpoint
@@ -20,34 +27,118 @@ from registry.errors import ChainError, ConfigurationError
 
 logger = logging.getLogger(__name__)
 
-_RANGE_ERROR_MARKERS = ("too many", "range", "limit", "exceed", "response size", "too large")
+_RANGE_ERROR_MARKERS = (
+    "too many",
+    "range",
+    "limit",
+    "exceed",
+    "response size",
+    "too large",
+    "returned more than",
+)
+# JSON-RPC error codes a node answers for a passing condition: internal and generic server errors
+# (a node behind a load balancer that has not seen a block yet), limits and rate limits.
+_TRANSIENT_RPC_CODES = frozenset({-32603, -32000, -32002, -32005, 429})
+T = TypeVar("T")
+
+
+class MalformedResponseError(ChainError):
+    """The node's answer is not a well-formed JSON-RPC response (for example, cut short)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often, and how patiently, a transient failure is retried."""
+
+    attempts: int = 8
+    first_delay: float = 0.05
+    max_delay: float = 2.0
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.max_delay, self.first_delay * 2**attempt))
 
 
 class JsonRpc:
-    """Plain JSON-RPC calls through a Web3 provider, without web3's result formatting."""
+    """Plain JSON-RPC calls through a Web3 provider, without web3's result formatting, retried
+    with backoff on transient failures."""
 
-    def __init__(self, w3: Web3) -> None:
+    def __init__(self, w3: Web3, *, retry: RetryPolicy | None = None) -> None:
         if not isinstance(w3.provider, JSONBaseProvider):
             raise ConfigurationError("the indexer needs a JSON-RPC provider (HTTP)")
         self._provider: JSONBaseProvider = w3.provider
+        self.retry = retry or RetryPolicy()
+        self.retried = 0
 
     def call(self, method: str, params: list[Any]) -> Any:
-        response = self._provider.make_request(RPCEndpoint(method), params)
-        if "error" in response:
-            raise RpcError(method, response["error"])
-        return response["result"]
+        return self._retrying(method, lambda: self._call_once(method, params))
 
     def batch(self, calls: Sequence[tuple[str, list[Any]]]) -> list[Any]:
         if not calls:
             return []
+        return self._retrying(f"batch of {len(calls)}", lambda: self._batch_once(calls))
+
+    def _call_once(self, method: str, params: list[Any]) -> Any:
+        response = self._provider.make_request(RPCEndpoint(method), params)
+        if "error" in response:
+            raise RpcError(method, response["error"])
+        if "result" not in response:
+            raise MalformedResponseError(f"{method}: a response without result or error")
+        return response["result"]
+
+    def _batch_once(self, calls: Sequence[tuple[str, list[Any]]]) -> list[Any]:
         answer = self._provider.make_batch_request([(RPCEndpoint(m), p) for m, p in calls])
         if not isinstance(answer, list) or len(answer) != len(calls):
-            raise ChainError(f"malformed batch response to {len(calls)} calls")
+            error = answer.get("error") if isinstance(answer, dict) else None
+            if isinstance(error, dict):
+                raise RpcError(calls[0][0], error)
+            raise MalformedResponseError(f"malformed batch response to {len(calls)} calls")
         by_id = sorted(answer, key=lambda item: int(str(item.get("id"))))
         for (method, _), item in zip(calls, by_id, strict=True):
             if "error" in item:
                 raise RpcError(method, item["error"])
+            if "result" not in item:
+                raise MalformedResponseError(f"{method}: a response without result or error")
         return [item["result"] for item in by_id]
+
+    def _retrying(self, what: str, attempt: Callable[[], T]) -> T:
+        for n in range(self.retry.attempts):
+            try:
+                return attempt()
+            except (requests.RequestException, json.JSONDecodeError, ChainError) as exc:
+                if not is_transient(exc) or n == self.retry.attempts - 1:
+                    raise
+                delay = self.retry.delay(n)
+                self.retried += 1
+                logger.warning(
+                    "rpc retry call=%s attempt=%d delay=%.2f reason=%s",
+                    what,
+                    n + 1,
+                    delay,
+                    _reason(exc),
+                )
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+
+def is_transient(exc: Exception) -> bool:
+    """Whether retrying the same read may succeed: the node or the network failed this time."""
+    if isinstance(exc, RpcError):
+        return exc.code in _TRANSIENT_RPC_CODES and not _is_range_error(exc)
+    return isinstance(
+        exc, requests.RequestException | json.JSONDecodeError | MalformedResponseError
+    )
+
+
+def _reason(exc: Exception) -> str:
+    """A short cause for the log, never a response body nor the node's URL (which may carry an
+    access key)."""
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON at character {exc.pos}"
+    if isinstance(exc, RpcError | MalformedResponseError):
+        return str(exc)[:160]
+    return type(exc).__name__
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Import the fixtures into a test module with `from tests.integration.indexer_fixt
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -137,6 +139,12 @@ def _comparable(value: Any) -> Any:
     return value
 
 
+def canonical_digest(engine: Engine) -> str:
+    """SHA-256 of the canonical dump serialized deterministically: equal digests, equal mirrors."""
+    serialized = json.dumps(canonical_dump(engine), sort_keys=True, default=repr)
+    return hashlib.sha256(serialized.encode()).hexdigest()
+
+
 def table_counts(engine: Engine) -> dict[str, int]:
     return {name: len(rows) for name, rows in canonical_dump(engine).items()}
 
@@ -151,6 +159,7 @@ __all__ = [
     "BlockRow",
     "Databases",
     "EventLogRow",
+    "canonical_digest",
     "canonical_dump",
     "databases_fixture",
     "every_event_scenario",
