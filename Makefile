@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Only the directories that exist: api/ and scripts/ arrive over time.
 TYPED_DIRS := $(wildcard registry api scripts)
 
-.PHONY: help install build test lint slither demo gas bench clean distclean
+.PHONY: help install build test lint slither demo gas bench soak clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +71,10 @@ bench: build ## all benchmarks, one after another (docs/BENCHMARKS.md); takes a 
 	$(BIN)/python scripts/bench_registration.py
 	$(BIN)/python scripts/bench_hashing.py --size 256M
 	$(BIN)/python scripts/bench_indexer.py --events 20000
+
+soak: build ## the property-based and fault-injection tests at ten times their CI sizes (long)
+	DATARIGHTS_HYPOTHESIS_PROFILE=soak $(BIN)/pytest -q -s -p no:randomly --timeout=0 \
+		tests/integration/test_rules_stateful.py tests/integration/test_indexer_faults.py
 
 clean: ## remove build output and tool caches (keeps .venv, node_modules and .datarights)
 	rm -rf build test-artifacts .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import Any
 
 import pytest
-from eth_utils.address import to_checksum_address
 
 from registry import model
-from registry.chain.client import ROLES, RegistryClient
+from registry.chain.client import ROLES
 from registry.chain.contract_errors import (
     AccessControlUnauthorizedAccount,
     AssetAlreadyRegistered,
@@ -26,9 +23,9 @@ from registry.chain.contract_errors import (
     SubGrantNotAllowed,
     SubjectFrozen,
 )
-from registry.events.decoder import DecodedEvent, EventDecoder
 from tests.integration.conftest import Actors
 from tests.integration.scenario import NOTICE, YEAR, certify_own_name, h, record, travel
+from tests.integration.stateful.rebuild import Rebuilt, registry_events
 from tests.integration.test_cascade import build_chain, step_until_done, uphold
 from tests.integration.test_grants import grant_from, hold
 from tests.integration.test_signed_grants import make_offer, signature, submit
@@ -156,10 +153,9 @@ def test_invariant6_lineageIsAcyclic(actors: Actors) -> None:
             replace(record(), content_hash=chain.p1),
             [model.InputUse(chain.p3, CERT, p3_processing)],
         )
-    sequence = {
-        e.args["asset"]: e.args["sequence"] for e in _events(actors) if e.name == "AssetRegistered"
-    }
-    for e in _events(actors):
+    events = list(registry_events(actors.admin))
+    sequence = {e.args["asset"]: e.args["sequence"] for e in events if e.name == "AssetRegistered"}
+    for e in events:
         if e.name == "ProductDerived":
             for use in e.args["inputs"]:
                 assert sequence[use.asset] < sequence[e.args["product"]]
@@ -187,99 +183,6 @@ def test_invariant7_signedGrantCannotBeReplayed(actors: Actors) -> None:
 
 
 # ---------------------------------------------------------------- invariant 8
-
-
-def _events(client_source: Actors | RegistryClient) -> Iterator[DecodedEvent]:
-    """Every registry event on the chain so far, decoded from raw logs, in chain order."""
-    client = client_source.admin if isinstance(client_source, Actors) else client_source
-    addresses = [to_checksum_address(c.address) for c in client.deployment.contracts.values()]
-    logs = client.w3.eth.get_logs({"fromBlock": 0, "toBlock": "latest", "address": addresses})
-    decoder = EventDecoder(c.abi for c in client.deployment.contracts.values())
-    for log in logs:
-        decoded = decoder.decode(
-            {
-                "address": to_checksum_address(log["address"]),
-                "topics": tuple(bytes(t) for t in log["topics"]),
-                "data": bytes(log["data"]),
-                "log_index": int(log["logIndex"]),
-                "block_number": int(log["blockNumber"]),
-                "block_hash": bytes(log["blockHash"]).hex(),
-                "tx_hash": bytes(log["transactionHash"]).hex(),
-            }
-        )
-        assert decoded is not None, log
-        yield decoded
-
-
-class Rebuilt:
-    """Asset cores, certificates with holders and grants, rebuilt from events alone."""
-
-    def __init__(self) -> None:
-        self.assets: dict[bytes, model.AssetCore] = {}
-        self.certificates: dict[int, model.Certificate] = {}
-        self.holders: dict[int, str] = {}
-        self.grants: dict[int, model.Grant] = {}
-
-    def apply(self, name: str, a: Mapping[str, Any]) -> None:
-        handler = getattr(self, f"_on_{name}", None)
-        if handler is not None:
-            handler(a)
-
-    def _on_AssetRegistered(self, a: Mapping[str, Any]) -> None:
-        r: model.AssetRecord = a["record"]
-        self.assets[a["asset"]] = model.AssetCore(
-            registrant=a["registrant"],
-            registered_at=a["registeredAt"],
-            domain=r.domain,
-            kind=model.AssetKind(a["kind"]),
-            category=r.category,
-            grade=r.grade,
-            open_class=r.open_class,
-            status=model.AssetStatus.ACTIVE,
-        )
-
-    def _on_AssetStatusChanged(self, a: Mapping[str, Any]) -> None:
-        asset = a["asset"]
-        self.assets[asset] = replace(self.assets[asset], status=model.AssetStatus(a["status"]))
-
-    def _on_CertificateApplied(self, a: Mapping[str, Any]) -> None:
-        self.certificates[a["certificateId"]] = a["certificate"]
-        self.holders[a["certificateId"]] = a["applicant"]
-
-    def _on_CertificateUpdated(self, a: Mapping[str, Any]) -> None:
-        self.certificates[a["certificateId"]] = a["certificate"]
-
-    def _on_CertificateTransferred(self, a: Mapping[str, Any]) -> None:
-        self.holders[a["certificateId"]] = a["to"]
-
-    def _on_ObjectionFiled(self, a: Mapping[str, Any]) -> None:
-        self._objections(a["certificateId"], +1)
-
-    def _on_ObjectionResolved(self, a: Mapping[str, Any]) -> None:
-        self._objections(a["certificateId"], -1)
-
-    def _objections(self, cert: int, delta: int) -> None:
-        c = self.certificates[cert]
-        self.certificates[cert] = replace(c, open_objections=c.open_objections + delta)
-
-    def _on_GrantIssued(self, a: Mapping[str, Any]) -> None:
-        t: model.GrantTerms = a["terms"]
-        self.grants[a["grantId"]] = model.Grant(
-            grantee=t.grantee,
-            right=t.right,
-            status=model.GrantStatus.ACTIVE,
-            depth=a["depth"],
-            sub_grantable=t.sub_grantable,
-            revocable=t.revocable,
-            parent_kind=t.parent_kind,
-            valid_until=t.valid_until,
-            valid_from=t.valid_from,
-            parent_id=t.parent_id,
-        )
-
-    def _on_GrantRevoked(self, a: Mapping[str, Any]) -> None:
-        g = self.grants[a["grantId"]]
-        self.grants[a["grantId"]] = replace(g, status=model.GrantStatus.REVOKED)
 
 
 def busy_scenario(actors: Actors) -> None:
@@ -313,7 +216,7 @@ def test_invariant8_eventsRebuildState(actors: Actors) -> None:
     terms, holder) and grant exactly as the contracts' view functions report them."""
     busy_scenario(actors)
     state = Rebuilt()
-    for event in _events(actors):
+    for event in registry_events(actors.admin):
         state.apply(event.name, event.args)
     reader = actors.admin
     assert len(state.assets) == reader.asset_count()
