@@ -43,7 +43,7 @@ from registry.chain.keys import dev_account
 from registry.chain.reverts import ContractRevert
 from registry.chain.signed_grants import sign_grant, typed_data
 from tests.integration.conftest import Actors, deploy_actors
-from tests.integration.scenario import NOTICE, YEAR, h, record, terms
+from tests.integration.scenario import NOTICE, YEAR, certify, h, now, record, terms, travel
 from tests.integration.stateful import invariants
 from tests.integration.stateful.chain_view import BatchReader, read_chain_state
 from tests.integration.stateful.mirror import MirrorFigures, check_mirror_of_run
@@ -940,3 +940,27 @@ def test_rules_hold_under_random_use(
     run_state_machine_as_test(machine, settings=chain_settings())
     print("\n" + figures.report(time.monotonic() - started))
     assert figures.refused and figures.accepted
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="contract defect: correctCertificate extends an expired certificate (renewCertificate "
+    "refuses with CertificateExpired), so a holding certificate superseded after expiry comes "
+    "back to life beside its successor",
+)
+def test_correction_cannot_revive_an_expired_holding_certificate(actors: Actors) -> None:
+    """An asset has one live holding certificate at a time (docs/CONTRACTS.md): once the first
+    expired and a second was issued, correcting the first's term must not make it live again."""
+    bureau, admin, w3 = actors.bureau, actors.admin, actors.admin.w3
+    asset = bureau.register_resource(record()).id
+    first = certify(bureau, admin, asset, model.Right.HOLDING, term=30 * DAY)
+    travel(w3, 31 * DAY)
+    second = certify(bureau, admin, asset, model.Right.HOLDING)
+    assert admin.is_certificate_effective(second)
+    try:
+        admin.correct_certificate(first, now(w3) + YEAR, h("correction"))
+    except errors.CertificateExpired:
+        return  # refused, as a renewal is
+    live = [c for c in (first, second) if admin.is_certificate_effective(c)]
+    assert live == [second], f"live holding certificates on one asset: {live}"
