@@ -67,10 +67,12 @@ slither: install ## static analysis of contracts/src; fails on unexplained high/
 gas: build ## gas used per registry operation
 	$(BIN)/python scripts/gas_report.py
 
-bench: build ## all benchmarks, one after another (docs/BENCHMARKS.md); takes a few minutes
+bench: build ## all benchmarks, one after another (docs/BENCHMARKS.md); the first run also generates a 1M-asset mirror (minutes)
 	$(BIN)/python scripts/bench_registration.py
 	$(BIN)/python scripts/bench_hashing.py --size 256M
 	$(BIN)/python scripts/bench_indexer.py --events 20000
+	$(BIN)/python scripts/bench_lineage.py --reuse
+	$(BIN)/python scripts/bench_api.py --reuse
 
 soak: build ## the property-based and fault-injection tests at ten times their CI sizes (long)
 	DATARIGHTS_HYPOTHESIS_PROFILE=soak $(BIN)/pytest -q -s -p no:randomly --timeout=0 \

@@ -362,6 +362,24 @@ for _model, _keys in VERSIONED_KEYS.items():
     Index(f"ix_{_t.name}_current", *(_t.c[k] for k in _keys), _t.c.to_block)
     Index(f"uq_{_t.name}_version", *(_t.c[k] for k in _keys), _t.c.from_block, unique=True)
 
+# The taint walk: revocations by status, then edges, child grants and certificates by what they
+# rest on, each among the versions current (or valid at a block).
+TAINT_INDEXES: dict[str, tuple[type[Versioned], tuple[str, ...]]] = {
+    "ix_assets_status_current": (AssetRow, ("status", "to_block")),
+    "ix_grants_status_current": (GrantRow, ("status", "to_block")),
+    "ix_certificates_status_current": (CertificateRow, ("status", "to_block")),
+    "ix_lineage_edges_input_current": (LineageEdgeRow, ("input_asset", "to_block")),
+    "ix_lineage_edges_auth_current": (LineageEdgeRow, ("auth_kind", "auth_id", "to_block")),
+    "ix_grants_parent_current": (GrantRow, ("parent_kind", "parent_id", "to_block")),
+    "ix_certificates_basis_grant_current": (CertificateRow, ("basis_grant", "to_block")),
+    "ix_certificates_basis_certificate_current": (
+        CertificateRow,
+        ("basis_certificate", "to_block"),
+    ),
+}
+for _name, (_model, _columns) in TAINT_INDEXES.items():
+    Index(_name, *(table_of(_model).c[c] for c in _columns))
+
 Index(
     "uq_event_log_identity",
     *(table_of(EventLogRow).c[k] for k in ("chain_id", "block_hash", "tx_hash", "log_index")),

@@ -8,21 +8,16 @@ behind it, with its status at the derivation block and now.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Table, func, literal, select
+from sqlalchemy import BigInteger, Integer, Select, String, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from registry import model
 from registry.db.tables import AssetRow, LineageEdgeRow, Versioned, table_of
-from registry.indexer.derived import (
-    TaintClosure,
-    certificate_status,
-    grant_status,
-    taint_closure,
-    versions_at,
-)
+from registry.indexer.derived import StatusReader, TaintClosure, covering
 
 Direction = Literal["up", "down", "both"]
 DIRECTIONS: tuple[Direction, ...] = ("up", "down", "both")
@@ -111,8 +106,6 @@ def trace(
     if not 0 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be between 0 and {MAX_DEPTH}, got {depth}")
     root = asset_key(asset)
-    if not versions_at(session, AssetRow, block, asset=root):
-        raise AssetNotIndexed(f"asset {root} is not in the mirror")
     edge_rows: dict[tuple[str, str], dict[str, Any]] = {}
     depths: dict[str, int] = {root: 0}
     for walk in ("up", "down"):
@@ -121,9 +114,11 @@ def trace(
                 edge_rows[(row["product"], row["input_asset"])] = row
                 far = row["input_asset"] if walk == "up" else row["product"]
                 depths[far] = min(depths.get(far, reached), reached)
-    closure = taint_closure(session, block)
-    nodes = _nodes(session, depths, block, closure)
-    edges = _edges(session, edge_rows.values(), block, closure)
+    reader = StatusReader(session)
+    nodes = _nodes(depths, block, reader)
+    if not any(node.asset == root for node in nodes):
+        raise AssetNotIndexed(f"asset {root} is not in the mirror")
+    edges = _edges(list(edge_rows.values()), block, reader)
     return LineageGraph(root, direction, depth, nodes, edges)
 
 
@@ -131,10 +126,19 @@ def _walk(
     session: Session, root: str, *, up: bool, depth: int, block: int | None
 ) -> list[tuple[dict[str, Any], int]]:
     """Edges within `depth` of `root`, each with the depth of its far end, in one query."""
+    params = {"root": root, "depth": depth, "block": block}
+    rows = session.execute(_walk_query(up=up, current=block is None), params).mappings().all()
+    return [(dict(r), int(r["reached"])) for r in rows]
+
+
+@functools.cache
+def _walk_query(*, up: bool, current: bool) -> Select[Any]:
+    """The walk from the parameter `root` to `depth` edges, at `block` unless `current`."""
     t = table_of(LineageEdgeRow)
     near, far = (t.c.product, t.c.input_asset) if up else (t.c.input_asset, t.c.product)
-    alive = _covering(t, block)
-    seed = select(literal(root).label("node"), literal(0).label("depth"))
+    alive = covering(t, None if current else bindparam("block", type_=BigInteger))
+    depth = bindparam("depth", type_=Integer)
+    seed = select(bindparam("root", type_=String).label("node"), literal(0).label("depth"))
     walk = seed.cte("walk", recursive=True)
     # UNION (not UNION ALL) keeps one row per node and depth: a diamond does not multiply paths,
     # and together with the depth bound it ends even on a cyclic table.
@@ -147,45 +151,38 @@ def _walk(
     nearest = (
         select(walk.c.node, func.min(walk.c.depth).label("depth")).group_by(walk.c.node).subquery()
     )
-    query = (
+    return (
         select(t, (nearest.c.depth + 1).label("reached"))
         .join_from(t, nearest, near == nearest.c.node)
         .where(alive, nearest.c.depth < depth)
     )
-    rows = session.execute(query).mappings()
-    return [(dict(r), int(r["reached"])) for r in rows]
-
-
-def _covering(t: Table, block: int | None) -> Any:
-    if block is None:
-        return t.c.to_block.is_(None)
-    return (t.c.from_block <= block) & ((t.c.to_block.is_(None)) | (t.c.to_block > block))
 
 
 def _nodes(
-    session: Session, depths: dict[str, int], block: int | None, closure: TaintClosure
+    depths: dict[str, int], block: int | None, reader: StatusReader
 ) -> tuple[LineageNode, ...]:
-    t = table_of(AssetRow)
-    rows = session.execute(
-        select(t).where(_covering(t, block), t.c.asset.in_(list(depths)))
-    ).mappings()
+    """The traced assets as they were at `block`, with derived taint and their registration."""
+    reader.history.load(AssetRow, depths)
     found = []
-    for row in rows:
+    for asset, depth in depths.items():
+        row = reader.history.at(AssetRow, asset, block)
+        if row is None:
+            continue
         status = model.AssetStatus(row["status"])
         derived = status
-        if status == model.AssetStatus.ACTIVE and row["asset"] in closure.products:
+        if status == model.AssetStatus.ACTIVE and reader.taint.tainted(asset, block):
             derived = model.AssetStatus.TAINTED
-        first = first_version(session, AssetRow, asset=row["asset"])
+        first = min(reader.history.every(AssetRow, asset), key=lambda r: int(r["from_block"]))
         found.append(
             LineageNode(
-                asset=row["asset"],
+                asset=asset,
                 registration_number=row["registration_number"],
                 kind=model.AssetKind(row["kind"]).name.lower(),
                 registrant=row["registrant"],
                 status=status.name.lower(),
                 derived_status=derived.name.lower(),
-                depth=depths[row["asset"]],
-                registered=first,
+                depth=depth,
+                registered=ChainRef(int(first["from_block"]), str(first["tx_hash"])),
             )
         )
     return tuple(sorted(found, key=lambda n: (n.depth, n.registration_number)))
@@ -200,30 +197,26 @@ def first_version(session: Session, model_: type[Versioned], **key: Any) -> Chai
 
 
 def _edges(
-    session: Session,
-    rows: Any,
-    block: int | None,
-    closure: TaintClosure,
+    rows: list[dict[str, Any]], block: int | None, reader: StatusReader
 ) -> tuple[LineageEdge, ...]:
-    closures: dict[int, TaintClosure] = {}
+    derived_at = [int(row["from_block"]) for row in rows]
+    reader.prefetch(((r["auth_kind"], r["auth_id"]) for r in rows), [*derived_at, block])
     edges = []
-    for row in rows:
-        derived_at = int(row["from_block"])
-        if derived_at not in closures:
-            closures[derived_at] = taint_closure(session, derived_at)
+    for row, then_block in zip(rows, derived_at, strict=True):
         kind = model.AuthKind(row["auth_kind"])
-        then = auth_status(session, kind, int(row["auth_id"]), derived_at, closures[derived_at])
+        auth_id = int(row["auth_id"])
+        then = reader.auth(kind, auth_id, then_block)
         edges.append(
             LineageEdge(
                 product=row["product"],
                 input_asset=row["input_asset"],
                 position=int(row["position"]),
                 auth_kind=kind.name.lower(),
-                auth_id=int(row["auth_id"]),
+                auth_id=auth_id,
                 valid_at_derivation=then == "effective",
                 status_at_derivation=then,
-                status_now=auth_status(session, kind, int(row["auth_id"]), block, closure),
-                derived=ChainRef(derived_at, str(row["tx_hash"])),
+                status_now=reader.auth(kind, auth_id, block),
+                derived=ChainRef(then_block, str(row["tx_hash"])),
             )
         )
     return tuple(sorted(edges, key=lambda e: (e.derived.block, e.product, e.position)))
@@ -237,6 +230,4 @@ def auth_status(
     closure: TaintClosure | None = None,
 ) -> str:
     """Effective status of the grant or certificate behind an edge at `block`."""
-    if kind == model.AuthKind.GRANT:
-        return grant_status(session, auth_id, block, closure)
-    return certificate_status(session, auth_id, block, closure)
+    return StatusReader(session, closure=closure, block=block).auth(kind, auth_id, block)
