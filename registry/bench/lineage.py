@@ -49,7 +49,7 @@ ABSOLUTE_TARGET_MS = 50.0
 
 _BARE = """
 WITH RECURSIVE walk(node, depth) AS (
-    SELECT {p}, 0
+    SELECT CAST({p} AS VARCHAR), 0
     UNION
     SELECT e.{far}, w.depth + 1 FROM walk w JOIN lineage_edges e ON e.{near} = w.node
     WHERE e.to_block IS NULL AND w.depth < {p}

@@ -103,6 +103,10 @@ def versions_at(
     return [dict(r) for r in rows]
 
 
+def _from_block(row: Row) -> int:
+    return int(row["from_block"])
+
+
 @functools.cache
 def _versions_query(
     model_: type[Versioned], *, current: bool, columns: tuple[str, ...]
@@ -214,6 +218,11 @@ class History:
                 return row
         return None
 
+    def first(self, model_: type[Versioned], key: Any) -> Row:
+        """The oldest version of one record (it must have one)."""
+        versions = self.every(model_, key)
+        return versions[0] if len(versions) == 1 else min(versions, key=_from_block)
+
     def every(self, model_: type[Versioned], key: Any) -> list[Row]:
         """Every version of one record."""
         if (model_, key) not in self._versions:
@@ -305,12 +314,12 @@ class StatusReader:
         grants = {i for k, i in auths if k == model.AuthKind.GRANT}
         certificates = {i for k, i in auths if k == model.AuthKind.CERTIFICATE}
         assets: set[str] = set()
+        holders: set[int] = set()
         seen_grants: set[int] = set()
         seen_certificates: set[int] = set()
         while grants or certificates:
             self.history.load(GrantRow, grants)
             self.history.load(CertificateRow, certificates)
-            self.history.load(CertificateHolderRow, certificates)
             seen_grants |= grants
             seen_certificates |= certificates
             next_grants: set[int] = set()
@@ -324,9 +333,11 @@ class StatusReader:
                     next_grants.add(c["basis_grant"])
                 if c["basis_certificate"]:
                     next_certificates.add(c["basis_certificate"])
+                    holders |= {c["certificate_id"], c["basis_certificate"]}
             grants = next_grants - seen_grants
             certificates = next_certificates - seen_certificates
         self.history.load(AssetRow, assets)
+        self.history.load(CertificateHolderRow, holders)  # own-name rights compare holders
         self._prefetch_times(blocks)
 
     def _prefetch_times(self, blocks: Iterable[int | None]) -> None:

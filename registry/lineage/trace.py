@@ -172,7 +172,7 @@ def _nodes(
         derived = status
         if status == model.AssetStatus.ACTIVE and reader.taint.tainted(asset, block):
             derived = model.AssetStatus.TAINTED
-        first = min(reader.history.every(AssetRow, asset), key=lambda r: int(r["from_block"]))
+        first = reader.history.first(AssetRow, asset)
         found.append(
             LineageNode(
                 asset=asset,
