@@ -689,23 +689,36 @@ class CheckpointCache(Generic[T]):
     def __init__(self, size: int = _CACHE_SIZE) -> None:
         self._size = size
         self._lock = threading.Lock()
+        self._computing = threading.Lock()
         self._values: OrderedDict[tuple[str, int, str], T] = OrderedDict()
 
     def get(self, session: Session, compute: Callable[[], T]) -> T:
         key = _checkpoint(session)
         if key is None:
             return compute()
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = compute()
-        if _checkpoint(session) == key:
-            with self._lock:
-                self._values[key] = value
-                while len(self._values) > self._size:
-                    self._values.popitem(last=False)
+        found = self._remembered(key)
+        if found is not None:
+            return found[0]
+        # One computation at a time: requests arriving together at a new checkpoint wait for
+        # the first one's value instead of each walking the mirror.
+        with self._computing:
+            found = self._remembered(key)
+            if found is not None:
+                return found[0]
+            value = compute()
+            if _checkpoint(session) == key:
+                with self._lock:
+                    self._values[key] = value
+                    while len(self._values) > self._size:
+                        self._values.popitem(last=False)
         return value
+
+    def _remembered(self, key: tuple[str, int, str]) -> tuple[T] | None:
+        with self._lock:
+            if key not in self._values:
+                return None
+            self._values.move_to_end(key)
+            return (self._values[key],)
 
     def clear(self) -> None:
         with self._lock:

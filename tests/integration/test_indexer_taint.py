@@ -8,7 +8,9 @@ through either must give the same answers on random DAGs, at every block where s
 
 from __future__ import annotations
 
+import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from hypothesis import given, settings
@@ -20,6 +22,7 @@ from registry import model
 from registry.bench.dag import DagShape, write_dag
 from registry.db.tables import AssetRow, CertificateRow, GrantRow, IndexStateRow, LineageEdgeRow
 from registry.indexer.derived import (
+    CheckpointCache,
     Taint,
     TaintClosure,
     certificate_status,
@@ -201,3 +204,24 @@ def move_checkpoint(engine: Engine) -> None:
                 last_block=IndexStateRow.last_block + 1, last_block_hash="0x" + "ab" * 32
             )
         )
+
+
+def test_checkpointCache_computesOnceForRequestsArrivingTogether(tmp_path: Any) -> None:
+    engine = Databases("sqlite", tmp_path).engine()
+    write_dag(engine, DagShape(assets=50, seed=5))
+    cache: CheckpointCache[list[int]] = CheckpointCache()
+    computed: list[int] = []
+
+    def compute() -> list[int]:
+        computed.append(1)
+        time.sleep(0.2)
+        return [len(computed)]
+
+    def read() -> list[int]:
+        with Session(engine) as session:
+            return cache.get(session, compute)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        values = list(pool.map(lambda _: read(), range(4)))
+    assert len(computed) == 1
+    assert all(v is values[0] for v in values)
