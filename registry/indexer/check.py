@@ -86,6 +86,13 @@ def check_mirror(engine: Engine, client: RegistryClient) -> list[Difference]:
         state = session.get(IndexStateRow, 1)
         if state is None:
             raise RegistryError("the mirror is empty: run `index run` first")
+        deployed = max(c.block_number for c in client.deployment.contracts.values())
+        if state.last_block < deployed:
+            raise RegistryError(
+                f"the mirror stops at block {state.last_block}, inside the deployment (blocks "
+                f"{client.deployment.first_block} to {deployed}), where some registry contracts do "
+                f"not exist yet: run `index run` past block {deployed} first"
+            )
         read = _Reader(client, state.last_block)
         return [d for check in _CHECKS for d in check(session, read)]
 
