@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,6 +156,25 @@ def indexed_block(engine: Engine) -> int:
         return int(state)
 
 
+def indexed_or_none(engine: Engine) -> int | None:
+    """The indexed block, or None while an indexer process has not created the mirror yet."""
+    try:
+        return indexed_block(engine)
+    except Exception:  # no schema yet: the first run was killed early, or has not started
+        return None
+
+
+def wait_for_progress(engine: Engine, *, beyond: int | None, timeout: float = 30.0) -> bool:
+    """Wait until the mirror is indexed past `beyond` (any block when None); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = indexed_or_none(engine)
+        if now is not None and (beyond is None or now > beyond):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 __all__ = [
     "BlockRow",
     "Databases",
@@ -164,11 +184,13 @@ __all__ = [
     "databases_fixture",
     "every_event_scenario",
     "indexed_block",
+    "indexed_or_none",
     "make_indexer",
     "own_name_scenario",
     "postgres_reachable",
     "run_indexer_process",
     "table_counts",
+    "wait_for_progress",
     "write_settings",
 ]
 

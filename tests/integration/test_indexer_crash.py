@@ -21,8 +21,10 @@ from tests.integration.indexer_fixtures import (
     databases_fixture,  # noqa: F401  (fixture)
     every_event_scenario,
     indexed_block,
+    indexed_or_none,
     make_indexer,
     run_indexer_process,
+    wait_for_progress,
     write_settings,
 )
 from tests.integration.scenario import record
@@ -41,11 +43,11 @@ def test_killed_mid_batch_and_restarted_then_check_is_clean(
     progress: list[int] = []
     for _ in range(6):
         process = run_indexer_process(env, "run", "--span", "1", "--max-span", "1", "--quiet")
-        _wait_for_progress(engine, beyond=progress[-1] if progress else None)
+        wait_for_progress(engine, beyond=progress[-1] if progress else None)
         time.sleep(rng.uniform(0.0, 0.3))  # then kill it wherever it is in its next batch
         process.send_signal(signal.SIGKILL)
         process.wait()
-        progress.append(_indexed_or_none(engine))
+        progress.append(indexed_or_none(engine))
     done = run_indexer_process(env, "run", "--quiet")
     assert done.wait(timeout=120) == 0, done.stderr.read() if done.stderr else ""
     check = run_indexer_process(env, "check")
@@ -58,22 +60,6 @@ def test_killed_mid_batch_and_restarted_then_check_is_clean(
     final = indexed_block(engine)
     partial = [p for p in progress if p is not None and p < final]
     assert partial, f"no run was killed part-way: {progress} (final {final})"
-
-
-def _wait_for_progress(engine: object, *, beyond: int | None, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = _indexed_or_none(engine)
-        if now is not None and (beyond is None or now > beyond):
-            return
-        time.sleep(0.05)
-
-
-def _indexed_or_none(engine: object) -> int | None:
-    try:
-        return indexed_block(engine)  # type: ignore[arg-type]
-    except Exception:  # the schema may not exist yet when the first run is killed early
-        return None
 
 
 def test_second_writer_is_refused(actors: Actors, databases: Databases) -> None:

@@ -35,8 +35,10 @@ from tests.integration.indexer_fixtures import (
     databases_fixture,  # noqa: F401  (fixture)
     every_event_scenario,
     indexed_block,
+    indexed_or_none,
     make_indexer,
     run_indexer_process,
+    wait_for_progress,
     write_settings,
 )
 from tests.integration.rpc_fault_proxy import FaultRates, RpcFaultProxy
@@ -152,12 +154,17 @@ def test_killed_at_random_points_during_catch_up(
     kills, checkpoints = 0, list[int]()
     deployed = max(c.block_number for c in actors.admin.deployment.contracts.values())
     while kills < kills_wanted:
+        before = indexed_or_none(engine)
+        if before is not None and actors.admin.w3.eth.block_number - before < 20:
+            actors.bureau.register_each([record() for _ in range(100)])  # more to catch up on
+            continue
         process = _forked_index_run(env, "run", "--span", "1", "--max-span", "1", "--quiet")
-        # `index check` compares at the indexed block: kill only once it is past the deployment.
-        _wait_for_progress(engine, beyond=checkpoints[-1] if checkpoints else deployed)
+        # `index check` compares at the indexed block: kill only once it is past the deployment,
+        # and only once this run has indexed something of its own.
+        beyond = max(before or 0, deployed)
+        assert wait_for_progress(engine, beyond=beyond, timeout=60), f"stuck at block {beyond}"
         time.sleep(rng.uniform(0.0, 0.3))  # then kill it wherever it is in its next batch
-        if not process.is_alive():  # caught up before the kill: more blocks to index
-            actors.bureau.register_each([record() for _ in range(50)])
+        if not process.is_alive():  # caught up before the kill
             continue
         os.kill(process.pid, signal.SIGKILL)  # type: ignore[arg-type]
         process.join()
@@ -197,19 +204,6 @@ def _index_command(env: dict[str, str], args: tuple[str, ...]) -> None:
         code = 1
     finally:
         os._exit(code)
-
-
-def _wait_for_progress(engine: Engine, *, beyond: int | None, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            now = indexed_block(engine)
-        except Exception:  # the schema may not exist yet early in the first run
-            now = None
-        if now is not None and (beyond is None or now > beyond):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"the indexer made no progress beyond block {beyond} in {timeout} s")
 
 
 # ---------------------------------------------------------------- reorgs made by anvil

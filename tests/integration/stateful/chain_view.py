@@ -19,9 +19,9 @@ from registry import model
 from registry.chain.client import ROLES, RegistryClient, _python_value
 from registry.chain.deploy import DISPUTES, GOVERNANCE, GRANT_DESK, RIGHTS
 from registry.events.decoder import canonical_type
+from tests.integration.stateful.model import Subject
 
 Call = tuple[str, str, tuple[Any, ...]]  # (contract, function, arguments)
-Subject = tuple[model.SubjectKind, Any]
 _BATCH = 400
 
 

@@ -193,6 +193,7 @@ class RegistryModel:
             )
 
     def require_tradable(self, grade: model.Grade, category: model.Category, domain: int) -> None:
+        # The rules put domains on the negative list, never categories (`CategoryRestricted`).
         if grade == model.Grade.CORE:
             raise Refused(errors.CoreGradeNotTradable)
         if domain in self.restricted_domains:
