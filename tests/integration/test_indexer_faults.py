@@ -112,15 +112,18 @@ def test_catch_up_through_a_faulty_endpoint_equals_a_clean_rebuild(
     names = list(FAULT_MIXES) if every_mix else ["all"]
     rounds = [(name, seed) for seed in range(scaled(1)) for name in names]
     for name, seed in rounds:
+        mirror = Databases(databases.kind, databases.tmp_path)  # dropped after each round
         with RpcFaultProxy(
             anvil_node.url, FAULT_MIXES[name], seed=seed, timeout_sleep=2 * CLIENT_TIMEOUT
         ) as proxy:
             w3 = Web3(Web3.HTTPProvider(proxy.url, request_kwargs={"timeout": CLIENT_TIMEOUT}))
-            engine = databases.engine()
-            indexer = Indexer(engine, w3, actors.admin.deployment, span=2, max_span=16)
-            indexer.prepare()
-            indexer.catch_up()
-            assert_exact_mirror(engine, actors, rebuilt=rebuilt)
+            try:
+                indexer = Indexer(mirror.engine(), w3, actors.admin.deployment, span=2, max_span=16)
+                indexer.prepare()
+                indexer.catch_up()
+                assert_exact_mirror(indexer.engine, actors, rebuilt=rebuilt)
+            finally:
+                mirror.drop_all()
             injected += proxy.injected
             requests += proxy.forwarded + proxy.injected.total()
             retried += indexer.rpc.retried

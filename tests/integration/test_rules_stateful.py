@@ -494,7 +494,8 @@ class RegistryRules(RuleBasedStateMachine):
     @rule(data=st.data(), change=st.sampled_from([-DAY, DAY, YEAR, 0]))
     def renew_certificate(self, data: st.DataObject, change: int) -> None:
         caller, cid = self.registrar(data), self.active_certificate(data)
-        until = self.model.certs[cid].valid_until + change if cid in self.model.certs else YEAR
+        c = self.model.certs.get(cid)
+        until = YEAR if c is None else max(c.valid_until + change, 0)
         self.call(
             "renewCertificate",
             lambda m: m.renew_certificate(caller.account, cid, until),
