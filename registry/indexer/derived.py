@@ -49,6 +49,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BigInteger, ColumnElement, Select, Table, bindparam, func, or_, select, true
@@ -386,7 +387,7 @@ class StatusReader:
         if c is None:
             return "unknown"
         if c["status"] != model.CertificateStatus.ACTIVE:
-            return model.CertificateStatus(c["status"]).name.lower()
+            return label(model.CertificateStatus, c["status"])
         if self.now(block) >= c["valid_until"]:
             return "expired"
         asset = self.asset(c["asset"], block)
@@ -411,10 +412,16 @@ class StatusReader:
         row = self.history.at(AssetRow, asset, block)
         if row is None:
             return "unknown"
-        status = model.AssetStatus(row["status"])
+        status = int(row["status"])
         if status == model.AssetStatus.ACTIVE and self.taint.tainted(asset, block):
             return "tainted"
-        return status.name.lower()
+        return label(model.AssetStatus, status)
+
+
+@functools.cache
+def label(enum: type[IntEnum], value: int) -> str:
+    """The lowercase name of an enum value (`active`, `product`, ...), looked up once."""
+    return enum(value).name.lower()
 
 
 def _term_reason(active: bool, row: Row, now: int) -> str | None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from registry import model
 from registry.db.tables import AssetRow, LineageEdgeRow, Versioned, table_of
-from registry.indexer.derived import StatusReader, TaintClosure, covering
+from registry.indexer.derived import StatusReader, TaintClosure, covering, label
 
 Direction = Literal["up", "down", "both"]
 DIRECTIONS: tuple[Direction, ...] = ("up", "down", "both")
@@ -168,19 +168,19 @@ def _nodes(
         row = reader.history.at(AssetRow, asset, block)
         if row is None:
             continue
-        status = model.AssetStatus(row["status"])
+        status = label(model.AssetStatus, row["status"])
         derived = status
-        if status == model.AssetStatus.ACTIVE and reader.taint.tainted(asset, block):
-            derived = model.AssetStatus.TAINTED
+        if row["status"] == model.AssetStatus.ACTIVE and reader.taint.tainted(asset, block):
+            derived = label(model.AssetStatus, model.AssetStatus.TAINTED)
         first = reader.history.first(AssetRow, asset)
         found.append(
             LineageNode(
                 asset=asset,
                 registration_number=row["registration_number"],
-                kind=model.AssetKind(row["kind"]).name.lower(),
+                kind=label(model.AssetKind, row["kind"]),
                 registrant=row["registrant"],
-                status=status.name.lower(),
-                derived_status=derived.name.lower(),
+                status=status,
+                derived_status=derived,
                 depth=depth,
                 registered=ChainRef(int(first["from_block"]), str(first["tx_hash"])),
             )
@@ -203,7 +203,7 @@ def _edges(
     reader.prefetch(((r["auth_kind"], r["auth_id"]) for r in rows), [*derived_at, block])
     edges = []
     for row, then_block in zip(rows, derived_at, strict=True):
-        kind = model.AuthKind(row["auth_kind"])
+        kind = int(row["auth_kind"])
         auth_id = int(row["auth_id"])
         then = reader.auth(kind, auth_id, then_block)
         edges.append(
@@ -211,7 +211,7 @@ def _edges(
                 product=row["product"],
                 input_asset=row["input_asset"],
                 position=int(row["position"]),
-                auth_kind=kind.name.lower(),
+                auth_kind=label(model.AuthKind, kind),
                 auth_id=auth_id,
                 valid_at_derivation=then == "effective",
                 status_at_derivation=then,
