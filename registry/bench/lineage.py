@@ -90,17 +90,20 @@ def sample_starts(engine: Engine, count: int, rng: random.Random) -> list[str]:
     current = t.c.to_block.is_(None)
     with Session(engine) as session:
         total = session.scalar(select(func.max(t.c.sequence))) or 0
-        products: list[str] = []
-        anything: list[str] = []
-        while len(products) < count // 2 or len(anything) < count:
+        # Each asset drawn goes to one half or the other by a coin toss, so the second half is
+        # an unbiased sample of all assets.
+        products: dict[str, None] = {}
+        anything: dict[str, None] = {}
+        while len(products) < count // 2 or len(anything) < count - count // 2:
             sequences = [rng.randint(1, total) for _ in range(count)]
             query = select(t.c.asset, t.c.kind).where(current, t.c.sequence.in_(sequences))
             for row in session.execute(query):
-                anything.append(row.asset)
-                if row.kind == model.AssetKind.PRODUCT:
-                    products.append(row.asset)
-    starts = list(dict.fromkeys(products[: count // 2]))
-    starts += [a for a in dict.fromkeys(anything) if a not in set(starts)][: count - len(starts)]
+                if rng.random() < 0.5:
+                    anything.setdefault(row.asset)
+                elif row.kind == model.AssetKind.PRODUCT:
+                    products.setdefault(row.asset)
+    starts = list(products)[: count // 2]
+    starts += [a for a in anything if a not in products][: count - len(starts)]
     rng.shuffle(starts)
     return starts
 
