@@ -14,10 +14,11 @@ import typer
 from sqlalchemy.orm import Session
 
 from registry.cli.common import InputError, cli_state, command_help, parse_int_id
-from registry.cli.mirror import mirror_session, resolve_asset
+from registry.cli.mirror import mirror_session
+from registry.cli.trace import trace_mirror
 from registry.export import certificate_credential, grant_agreement, stream_catalog
 from registry.export.chain_facts import registry_of
-from registry.lineage import DIRECTIONS, AssetNotIndexed, Direction, to_prov_json, trace
+from registry.lineage import DIRECTIONS, Direction, to_prov_json
 
 app = typer.Typer(
     help="Export standard documents from the indexed mirror: a certificate as a W3C Verifiable "
@@ -145,10 +146,5 @@ def prov(
     if direction not in DIRECTIONS:
         raise InputError(f"--direction must be one of {', '.join(DIRECTIONS)}, got {direction!r}")
     chosen: Direction = direction
-    with mirror_session(state.settings) as session:
-        key = resolve_asset(session, asset)
-        try:
-            graph = trace(session, key, direction=chosen, depth=depth)
-        except AssetNotIndexed as exc:
-            raise InputError(f"{exc} (not registered, or not indexed yet)") from None
+    graph = trace_mirror(state.settings, asset, direction=chosen, depth=depth)
     _write(out, _document(to_prov_json(graph)))

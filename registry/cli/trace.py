@@ -12,6 +12,7 @@ from rich.tree import Tree
 
 from registry.cli.common import InputError, cli_state, command_help
 from registry.cli.mirror import mirror_session, resolve_asset
+from registry.config import Settings
 from registry.lineage import (
     AssetNotIndexed,
     Direction,
@@ -32,6 +33,18 @@ TRACE_HELP = command_help(
 )
 
 
+def trace_mirror(
+    settings: Settings, asset: str, *, direction: Direction, depth: int
+) -> LineageGraph:
+    """The lineage of `asset` (hash or registration number) in the mirror; InputError if absent."""
+    with mirror_session(settings) as session:
+        key = resolve_asset(session, asset)
+        try:
+            return trace(session, key, direction=direction, depth=depth)
+        except AssetNotIndexed as exc:
+            raise InputError(f"{exc} (not registered, or not indexed yet)") from None
+
+
 def trace_command(
     ctx: typer.Context,
     asset: Annotated[str, typer.Argument(help="Asset id (0x SHA-256) or registration number.")],
@@ -43,13 +56,7 @@ def trace_command(
     prov: Annotated[bool, typer.Option("--prov", help="Print W3C PROV-JSON.")] = False,
 ) -> None:
     state = cli_state(ctx)
-    direction = _direction(up, down, both)
-    with mirror_session(state.settings) as session:
-        key = resolve_asset(session, asset)
-        try:
-            graph = trace(session, key, direction=direction, depth=depth)
-        except AssetNotIndexed as exc:
-            raise InputError(f"{exc} (not registered, or not indexed yet)") from None
+    graph = trace_mirror(state.settings, asset, direction=_direction(up, down, both), depth=depth)
     if prov:
         typer.echo(json.dumps(to_prov_json(graph), indent=2))
     elif json_flag or state.json_output:
