@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from eth_typing import ChecksumAddress
@@ -110,3 +111,17 @@ def test_anvil_genesis_stays_the_same_over_many_restarts(tmp_path: Path) -> None
     prune_duplicate_genesis(node.state_file)
     state = json.loads(node.state_file.read_bytes())
     assert [int(b["header"]["number"], 16) for b in state["blocks"]].count(0) == 1
+
+
+def test_prune_keeps_the_earliest_genesis_and_every_other_block(tmp_path: Path) -> None:
+    def block(number: int, timestamp: int) -> dict[str, Any]:
+        return {"header": {"number": hex(number), "timestamp": hex(timestamp)}}
+
+    state_file = tmp_path / "anvil-state.json"
+    blocks = [block(0, 100), block(1, 112), block(0, 300), block(2, 124), block(0, 200)]
+    state_file.write_text(json.dumps({"blocks": blocks, "best_block_number": 2}))
+    assert prune_duplicate_genesis(state_file) == 2
+    kept = json.loads(state_file.read_text())
+    assert kept["blocks"] == [block(0, 100), block(1, 112), block(2, 124)]
+    assert kept["best_block_number"] == 2
+    assert prune_duplicate_genesis(state_file) == 0
